@@ -117,7 +117,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "jianguan.core.dbbackends.sqlite3",
             "NAME": str(VAR_DIR / "db.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE makes every atomic block take the write lock up front, so two writers
