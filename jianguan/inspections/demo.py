@@ -18,7 +18,8 @@ from jianguan.inspections.models import Visit
 from jianguan.workdays.calendar import is_working_day
 
 # Results of the first visits, item by item (codes of ResultCategory); the rest find no problem.
-DEMO_RESULTS = [["no_problem"], ["rectified", "no_problem"], ["pending_follow_up", "no_problem"]]
+DEMO_RESULTS = [["no_problem"], ["rectified", "no_problem"], ["pending_follow_up", "no_problem"],
+                *([["no_problem"]] * 9), ["no_relevant_activity"], ["no_problem", "rectified"]]
 NOTICES = 3
 
 

@@ -28,6 +28,17 @@ LEAD, ENV, SAFETY, JUSTICE = "430300-SJ", "430300-HB", "430300-YJ", "430300-SF"
 DEMO_PASSWORD = "Jianguan@2026"
 
 
+def task_window(year: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The demo task's inspection window: around today (so that the demo has visits both done and to come),
+    inside the plan's year."""
+    today = today or timezone.localdate()
+    if today.year != year:
+        return dt.date(year, 4, 1), dt.date(year, 6, 30)
+    start = max(dt.date(year, 1, 1), today - dt.timedelta(days=30))
+    end = min(dt.date(year, 12, 31), today + dt.timedelta(days=45))
+    return start, end
+
+
 def _published(items: Iterable[InspectionItem]) -> list[InspectionItem]:
     """Plans take published items only (清单之外无监管 [003]); the demo publishes drafts as the system."""
     out = []
@@ -60,7 +71,7 @@ def _user(users: dict[str, Any], username: str, role: str, dept: Department, nam
 @transaction.atomic
 def seed_plans(
     *, departments_by_code: dict[str, Department], items: list[InspectionItem], year: int, by: Any,
-    users_by_username: dict[str, Any] | None = None,
+    users_by_username: dict[str, Any] | None = None, window: tuple[dt.date, dt.date] | None = None,
 ) -> list[Plan]:
     """The three demo plans (idempotent by title). ``users_by_username`` gives sj_staff, sj_legal, sf_reviewer."""
     from jianguan.accounts.roles import Role
@@ -89,7 +100,7 @@ def seed_plans(
         annual = services.plan_create(by=staff, data={
             "kind": PlanKind.ANNUAL, "year": year, "title": titles["annual"],
             "description": "按照“计划外无检查”原则，对辖区内市场主体开展企业公示信息、产品质量、计量、广告、价格等随机抽查 [000]。",
-            "planned_start_on": dt.date(year, 3, 1), "planned_end_on": dt.date(year, 11, 30),
+            "planned_start_on": dt.date(year, 1, 1), "planned_end_on": dt.date(year, 12, 31),
             "items": lead_items[:6],
         })
         services.plan_submit(annual, by=staff)
@@ -97,10 +108,11 @@ def seed_plans(
         services.plan_justice_review(annual, by=reviewer, approve=True, comments="同意实施。")
         services.plan_publish(annual, by=staff)
         general = [i for i in lead_items[:6] if i.kind == ItemKind.GENERAL][:2] or lead_items[:1]
+        window_start, window_end = window or task_window(year)
         services.task_create(by=staff, data={
-            "plan": annual, "name": f"{year}年第一批企业公示信息与产品质量随机抽查",
-            "items": general, "window_start_on": dt.date(year, 4, 1), "window_end_on": dt.date(year, 6, 30),
-            "min_team_size": 2, "max_visits_per_inspector": 20,
+            "plan": annual, "name": f"{year}年企业公示信息与产品质量随机抽查",
+            "items": general, "window_start_on": window_start, "window_end_on": window_end,
+            "min_team_size": 2, "max_visits_per_inspector": 60,
         })
     plans.append(annual)
 
