@@ -245,7 +245,11 @@ class Dashboard(ScopedPage):
     def get(self, request: HttpRequest) -> HttpResponseBase:
         from jianguan.core.context_processors import dashboard_cards
 
-        return render(request, "core/dashboard.html", {"title": "工作台", "cards": dashboard_cards(request)})
+        cards = dashboard_cards(request)
+        charts = [card for card in cards if card.get("chart")]
+        for n, card in enumerate(charts, start=1):
+            card["chart_id"] = f"chart-{n}"
+        return render(request, "core/dashboard.html", {"title": "工作台", "cards": cards, "charts": bool(charts)})
 
 
 def healthz(request: HttpRequest) -> HttpResponseBase:

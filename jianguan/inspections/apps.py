@@ -8,6 +8,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from jianguan.core.context_processors import NavItem, register_card, register_nav
+        from jianguan.inspections.cards import visit_progress_chart
         from jianguan.inspections.views import overdue_card
 
         register_nav(NavItem("检查", "inspections:visit-list", "inspections.visit"))
@@ -16,3 +17,4 @@ class InspectionsConfig(AppConfig):
         register_nav(NavItem("逾期清单", "inspections:overdue", "inspections.visit"))
         register_nav(NavItem("后续处置", "inspections:disposal-list", "inspections.disposal"))
         register_card(overdue_card)
+        register_card(visit_progress_chart)
