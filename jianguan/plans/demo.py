@@ -110,8 +110,8 @@ def seed_plans(
         general = [i for i in lead_items[:6] if i.kind == ItemKind.GENERAL][:2] or lead_items[:1]
         window_start, window_end = window or task_window(year)
         services.task_create(by=staff, data={
-            "plan": annual, "name": f"{year}年企业公示信息与产品质量随机抽查",
-            "items": general, "window_start_on": window_start, "window_end_on": window_end,
+            "plan": annual, "name": f"{year}年雨湖区企业公示信息与产品质量随机抽查",
+            "items": general, "region_prefixes": ["430302"], "window_start_on": window_start, "window_end_on": window_end,
             "min_team_size": 2, "max_visits_per_inspector": 60,
         })
     plans.append(annual)

@@ -11,7 +11,7 @@ from jianguan.inspections.choices import VisitStatus
 from jianguan.inspections.models import Visit
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_seed_demo_runs_a_real_draw_and_publishes_results_idempotently() -> None:
     counts = seed_demo(entities=1500, log=lambda _m: None)
     draw = Draw.objects.get()

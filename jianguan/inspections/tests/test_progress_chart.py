@@ -12,7 +12,7 @@ from jianguan.inspections.choices import VisitStatus
 from jianguan.inspections.models import Visit
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_dashboard_chart_counts_visits_by_stage_in_scope(client) -> None:  # type: ignore[no-untyped-def]
     from jianguan.accounts.models import User
 
