@@ -35,7 +35,7 @@ demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
 run: demo
-	@$(PY) manage.py demo_logins
+	@$(PY) manage.py demo_logins --url http://$(HOST)/
 	$(PY) manage.py runserver $(HOST)
 
 worker: install

@@ -11,6 +11,9 @@ from jianguan.demo.world import DEMO_PASSWORD, LOGINS
 class Command(BaseCommand):
     help = "Print the demo logins."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="where the server listens")
+
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         users = {u.username: u for u in User.objects.select_related("department").filter(username__in=[x.username for x in LOGINS])}
@@ -20,4 +23,4 @@ class Command(BaseCommand):
                 continue
             dept = user.department.name if user.department else "—"
             self.stdout.write(f"  {login.username:<14} {user.get_role_display():<22} {dept}")
-        self.stdout.write("\n打开 http://127.0.0.1:8000/ 登录\n")
+        self.stdout.write(f"\n打开 {options['url']} 登录（公示平台：{options['url'].rstrip('/')}/public/）\n")
