@@ -17,8 +17,9 @@ from jianguan.inspections.choices import (
 from jianguan.inspections.models import ResultCategory, Visit
 from jianguan.organizations.models import Department
 
-DATE = forms.DateInput(attrs={"type": "date"})
-TIME = forms.TimeInput(attrs={"type": "time"})
+# Browsers' date and time pickers take only ISO values; the zh-hans input format (2026/12/02) would leave them empty.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
