@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/import_entities.py --rows 1000000
 
 SQLite (no DATABASE_URL): a throwaway file database in the temp directory. PostgreSQL: a throwaway
-database `jianguan_bench` on the same server (created if missing). Both are migrated first, and the
+database `jianguan_bench_import` on the same server (created if missing). Both are migrated first, and the
 entity tables are emptied before each run. Prints one table: rows, seconds, rows/s, peak RSS (MB).
 The CSV is generated in a child process so that its memory does not count against the import.
 """
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "jianguan_bench"
+BENCH_DB = "jianguan_bench_import"
 HEADER = ["统一社会信用代码", "名称", "主体类型", "行业代码", "所在区划代码", "地址", "法定代表人", "成立日期", "登记状态",
           "信用风险等级", "等级来源", "评级日期", "主管部门编码", "标签", "许可证"]
 REGIONS = ["430302", "430304", "430321", "430381", "430382"]
@@ -61,7 +61,7 @@ def generate_csv(path: str, rows: int, seed: int, dept_code: str) -> None:
 def _bench_database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        return "sqlite:///" + os.path.join(tempfile.gettempdir(), "jianguan_bench.sqlite3")
+        return "sqlite:///" + os.path.join(tempfile.gettempdir(), "jianguan_bench_import.sqlite3")
     if not url.startswith(("postgres://", "postgresql://")):
         return url
     import psycopg
@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=2000, help="rows for the naive row-by-row baseline")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reimport", action="store_true", help="also import the same file again (all unchanged)")
+    parser.add_argument("--profile", metavar="PATH", help="run the import under cProfile and write the stats here")
     parser.add_argument("--generate-only", metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument("--dept-code", default="BENCH-430300", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -140,7 +141,16 @@ def main() -> None:
         rss_before = _peak_rss_mb()
         t0 = time.perf_counter()
         with open(path, "rb") as fh:
-            report = tabular.run_import(EntityTableSpec(), fh, "entities.csv", user=admin)
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                report = profiler.runcall(tabular.run_import, EntityTableSpec(), fh, "entities.csv", user=admin)
+                profiler.dump_stats(args.profile)
+                pstats.Stats(args.profile).sort_stats("tottime").print_stats(25)
+            else:
+                report = tabular.run_import(EntityTableSpec(), fh, "entities.csv", user=admin)
         seconds = time.perf_counter() - t0
         if not report.ok:
             print(report.message, report.errors[:5])

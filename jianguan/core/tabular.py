@@ -24,6 +24,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
 
@@ -53,6 +54,9 @@ class Column:
     parse: Callable[[str], Any] | None = None
     example: str = ""
     help: str = ""
+    # The parser is pure and nothing mutates what it returns: a value repeated down the column (a
+    # region, a grade, a date) is parsed once per file (bounded memo). Leave False for unique columns.
+    repeats: bool = False
 
 
 @dataclass
@@ -84,6 +88,14 @@ class TableSpec:
     def clean_row(self, values: dict[str, Any], ctx: ImportContext) -> dict[str, Any]:
         """Row-level checks after each cell parsed; raise RowInvalid."""
         return values
+
+    def writing(self, ctx: ImportContext) -> AbstractContextManager[Any]:
+        """Entered inside the import's transaction, around all the batches and finish: session settings,
+        background writers. If the block raises, the transaction is rolled back after the exit."""
+        return nullcontext()
+
+    def sync(self, ctx: ImportContext) -> None:
+        """Wait for writes the spec left running in the background: the connection is free afterwards."""
 
     def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: ImportContext) -> BatchResult:
         """Upsert a batch of (row number, cleaned values). Return counts and any row errors."""
@@ -229,35 +241,68 @@ def map_headers(spec: TableSpec, header: list[str]) -> list[Column | None]:
 # ---------------------------------------------------------------- importing
 
 
-def _parse_row(
-    spec: TableSpec, mapped: list[Column | None], cells: list[str], rownum: int, ctx: ImportContext
-) -> tuple[dict[str, Any] | None, list[FieldError]]:
-    values: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    for col, raw in zip(mapped, cells, strict=False):
-        if col is None:
-            continue
-        if raw == "":
-            if col.required:
-                errors.append(FieldError(field=col.header, row=rownum, code="required", message=f"「{col.header}」不能为空"))
-            values[col.key] = None
-            continue
+MEMO_LIMIT = 4096  # distinct values remembered per repeating column
+
+
+class RowParser:
+    """Parses the cells of one row into the spec's values; built once per file from the mapped header.
+
+    This runs once per row of a million-row file, so the per-column work is laid out beforehand: the
+    cell index, the column, its parser and (for repeating columns) a memo of parsed values.
+    """
+
+    def __init__(self, spec: TableSpec, mapped: list[Column | None]):
+        self.spec = spec
+        self.plan: list[tuple[int, str, bool, Callable[[str], Any] | None, dict[str, Any] | None, Column]] = [
+            (i, col.key, col.required, col.parse, {} if col.repeats and col.parse else None, col)
+            for i, col in enumerate(mapped) if col is not None]
+        self.headers = {c.key: c.header for c in spec.columns}
+
+    def _missing(self, col: Column, rownum: int) -> FieldError:
+        return FieldError(field=col.header, row=rownum, code="required", message=f"「{col.header}」不能为空")
+
+    def parse(self, cells: list[str], rownum: int, ctx: ImportContext) -> tuple[dict[str, Any] | None, list[FieldError]]:
+        values: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        n = len(cells)
+        for i, key, required, parse, memo, col in self.plan:
+            if i >= n:
+                if required:
+                    errors.append(self._missing(col, rownum))
+                continue
+            raw = cells[i]
+            if raw == "":
+                if required:
+                    errors.append(self._missing(col, rownum))
+                values[key] = None
+                continue
+            if parse is None:
+                values[key] = raw
+                continue
+            if memo is not None:
+                try:
+                    values[key] = memo[raw]
+                    continue
+                except KeyError:
+                    pass
+            try:
+                value = parse(raw)
+            except RowInvalid as exc:
+                errors.append(FieldError(field=col.header, row=rownum, code=exc.code, message=exc.message, value=raw[:100]))
+                continue
+            except ValueError as exc:
+                errors.append(FieldError(field=col.header, row=rownum, code="invalid", message=str(exc), value=raw[:100]))
+                continue
+            values[key] = value
+            if memo is not None and len(memo) < MEMO_LIMIT:
+                memo[raw] = value
+        if errors:
+            return None, errors
         try:
-            values[col.key] = col.parse(raw) if col.parse else raw
+            return self.spec.clean_row(values, ctx), []
         except RowInvalid as exc:
-            errors.append(FieldError(field=col.header, row=rownum, code=exc.code, message=exc.message, value=raw[:100]))
-        except ValueError as exc:
-            errors.append(FieldError(field=col.header, row=rownum, code="invalid", message=str(exc), value=raw[:100]))
-    for col in mapped[len(cells):]:
-        if col is not None and col.required:
-            errors.append(FieldError(field=col.header, row=rownum, code="required", message=f"「{col.header}」不能为空"))
-    if errors:
-        return None, errors
-    try:
-        return spec.clean_row(values, ctx), []
-    except RowInvalid as exc:
-        header = next((c.header for c in spec.columns if c.key == exc.column), exc.column)
-        return None, [FieldError(field=header, row=rownum, code=exc.code, message=exc.message)]
+            header = self.headers.get(exc.column, exc.column)
+            return None, [FieldError(field=header, row=rownum, code=exc.code, message=exc.message)]
 
 
 ProgressFn = Callable[[int], None]
@@ -281,8 +326,10 @@ def run_import(
         if header is None:
             raise FileRejected("文件是空的：第 1 行应为表头")
         mapped = map_headers(spec, header)
+        parse_row = RowParser(spec, mapped).parse
+        batch_size = BATCH_SIZE
         spec.prepare(ctx)
-        with transaction.atomic():
+        with transaction.atomic(), spec.writing(ctx):
             seen: dict[str, int] = {}
             batch: list[tuple[int, dict[str, Any]]] = []
 
@@ -302,10 +349,10 @@ def run_import(
                 if not any(cells):
                     continue
                 report.rows += 1
-                cleaned, errors = _parse_row(spec, mapped, cells, rownum, ctx)
-                for err in errors:
-                    report.add_error(err)
+                cleaned, errors = parse_row(cells, rownum, ctx)
                 if cleaned is None:
+                    for err in errors:
+                        report.add_error(err)
                     continue
                 key = str(cleaned.get(spec.key, ""))
                 first = seen.get(key)
@@ -316,9 +363,10 @@ def run_import(
                 seen[key] = rownum
                 if report.ok:
                     batch.append((rownum, cleaned))
-                    if len(batch) >= BATCH_SIZE:
+                    if len(batch) >= batch_size:
                         flush()
                 if progress is not None and report.rows % 5000 == 0:
+                    spec.sync(ctx)  # the callback may use the database
                     progress(report.rows)
             flush()
             if report.ok:

@@ -57,21 +57,30 @@ def org_check_char(body8: str) -> str:
     return str(c)
 
 
-def validate_uscc(raw: object) -> UsccResult:
-    """Validate a code; raise UsccError naming the position and the character, or return it normalised."""
+def normalise_uscc(raw: object) -> str:
+    """The code trimmed and upper-cased; raise UsccError naming the position and the character.
+
+    The checks of validate_uscc without its warnings: the fast path for bulk imports, which keep no warnings.
+    """
     if not isinstance(raw, str):
         raise UsccError("统一社会信用代码必须是文本")
     code = raw.strip().upper()
-    if not code:
-        raise UsccError("统一社会信用代码不能为空")
     if len(code) != LENGTH:
+        if not code:
+            raise UsccError("统一社会信用代码不能为空")
         raise UsccError(f"统一社会信用代码应为 18 位，实际为 {len(code)} 位")
     if not _CHARSET.issuperset(code):
         pos, ch = next((i, c) for i, c in enumerate(code, start=1) if c not in VALUES)
         raise UsccError(f"第 {pos} 位字符 {ch} 不在统一社会信用代码字符集中（不使用 I、O、S、V、Z）")
-    expected = check_char(code[:17])
+    expected = check_char(code)
     if code[17] != expected:
         raise UsccError(f"第 18 位校验码应为 {expected}，实际为 {code[17]}")
+    return code
+
+
+def validate_uscc(raw: object) -> UsccResult:
+    """Validate a code; raise UsccError naming the position and the character, or return it normalised."""
+    code = normalise_uscc(raw)
     warnings: list[str] = []
     if not code[2:8].isdigit():
         warnings.append(f"第 3–8 位登记管理机关行政区划码 {code[2:8]} 应为 6 位数字")

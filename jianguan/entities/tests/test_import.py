@@ -228,3 +228,74 @@ def test_many_batches_import_in_one_transaction(county_staff: Any, monkeypatch: 
 def test_the_factory_entity_is_in_the_persona_region() -> None:
     entity = EntityFactory.create(region=Region.objects.get(code="430304"))
     assert entity.uscc[2:8] == "430304"
+
+
+def test_many_batches_on_the_background_writer_match_the_file(
+        county_staff: Any, city_dept: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Batches of 3: on PostgreSQL each batch's COPY runs while the next batch is parsed.
+    monkeypatch.setattr(tabular, "BATCH_SIZE", 3)
+    rows = [_row(n, 主管部门编码=city_dept.code if n % 2 else "", 标签="食品经营" if n % 3 else "")
+            for n in range(1, 12)]
+    report = _import(county_staff, _csv(rows))
+    assert report.ok and report.created == 11, report.errors
+    assert Entity.objects.count() == 11 and EntityVersion.objects.filter(version=1).count() == 11
+    for n in range(1, 12):
+        entity = Entity.objects.get(uscc=_code(n))
+        assert [d.pk for d in entity.competent_departments.all()] == ([city_dept.pk] if n % 2 else [])
+        assert [t.code for t in entity.tags.all()] == (["食品经营"] if n % 3 else [])
+        assert entity.versions.get().changes["after"]["name"] == f"湘潭市雨湖区测试{n}商贸有限公司"
+    again = _import(county_staff, _csv(rows))
+    assert again.ok and again.unchanged == 11
+
+
+def test_a_failing_background_copy_raises_as_a_django_database_error() -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    from jianguan.entities.bulk import BackgroundWriter
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the background writer is PostgreSQL only")
+
+    def job(raw: Any) -> None:
+        with raw.cursor() as cur:
+            cur.execute("SELECT 1 FROM entities_entity WHERE no_such_column = 1")
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        writer = BackgroundWriter()
+        writer.submit(job)
+        writer.close()
+    assert Entity.objects.count() == 0  # the connection is usable again after the savepoint's rollback
+
+
+def test_foreign_keys_are_deferred_again_after_an_import(county_staff: Any) -> None:
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SET CONSTRAINTS is PostgreSQL only")
+    assert _import(county_staff, _csv([_row(1)])).ok
+    with transaction.atomic():
+        with connection.cursor() as cur:  # deferred: a dangling reference is accepted until the check
+            cur.execute("INSERT INTO entities_licence (entity_id, kind, number) VALUES (-1, 'x', 'y')")
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        transaction.set_rollback(True)
+
+
+def test_backslashes_tabs_and_newlines_in_text_are_stored_exactly(county_staff: Any) -> None:
+    # On PostgreSQL new rows travel in COPY's text format, where these characters must be escaped.
+    name, address, licence = "湘潭\\N市\t测试\\商贸", "雨湖路\n1 号\r\n", "许可证:JY\\t01"
+    report = _import(county_staff, _csv([_row(1, 名称=name, 地址=address, 法定代表人="\\N", 许可证=licence)]))
+    assert report.ok, report.errors
+    entity = Entity.objects.get(uscc=_code(1))
+    assert (entity.name, entity.address, entity.legal_representative) == (name, address.strip(), "\\N")
+    assert [(lic.kind, lic.number) for lic in entity.licences.all()] == [("许可证", "JY\\t01")]
+    after = entity.versions.get().changes["after"]
+    assert (after["name"], after["address"], after["licences"]) == (name, address.strip(), ["许可证:JY\\t01"])
+
+
+def test_a_repeated_bad_value_is_reported_on_every_row(county_staff: Any) -> None:
+    # Repeating columns remember parsed values; failures are not remembered.
+    report = _import(county_staff, _csv([_row(1, 信用风险等级="Z"), _row(2), _row(3, 信用风险等级="Z")]))
+    assert not report.ok
+    assert [(e["row"], e["field"], e["code"]) for e in report.errors] == [
+        (2, "信用风险等级", "invalid"), (4, "信用风险等级", "invalid")]
