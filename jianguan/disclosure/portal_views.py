@@ -26,12 +26,12 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jianguan.core.exceptions import DomainError, OutOfScope
-from jianguan.disclosure import drawrecord, public, search, services
+from jianguan.disclosure import drawrecord, pagecache, public, search, services
 from jianguan.disclosure.forms import ObjectionFileForm, ObjectionLookupForm, SearchForm
 from jianguan.disclosure.models import Objection
 
@@ -90,12 +90,23 @@ def search_page(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 @portal
 def entity_page(request: HttpRequest, uscc: str) -> HttpResponseBase:
-    entity = search.public_entity(uscc)
+    """The entity dossier; the rendered page is kept in the shared cache until what it shows changes."""
+    code = search.full_code(uscc)
+    if code is None:
+        raise Http404("未找到该市场主体")
+    variant = translation.get_language() or ""
+    cached, token = pagecache.lookup(code, variant)
+    if cached is not None:
+        return HttpResponse(cached)
+    entity = search.public_entity(code)
     if entity is None:
         raise Http404("未找到该市场主体")
-    return render(request, "disclosure/portal/entity.html", {
+    response = render(request, "disclosure/portal/entity.html", {
         "title": entity.name, "nav": "search", "entity": entity, "inspections": public.entity_dossier(entity),
     })
+    if not response.cookies:  # the page is the same for every visitor: nothing personal in it
+        pagecache.store(code, variant, token, response.content)
+    return response
 
 
 @require_GET

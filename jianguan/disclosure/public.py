@@ -74,27 +74,41 @@ def published_publications() -> QuerySet[Publication]:
 
 
 def _with_lines(publications: list[Publication]) -> list[PublicInspection]:
+    """The publications' lines, with their corrections and reviewed objections.
+
+    One query for the lines, each flagged with whether it has a reviewed objection; a line has corrections
+    only if ``is_corrected`` (set by the objection review that records them). The two follow-up queries run
+    only when a line needs them (most lines have neither).
+    """
     ids = [p.pk for p in publications]
     lines: dict[int, list[PublicResult]] = {pk: [] for pk in ids}
     by_line: dict[int, PublicResult] = {}
-    for line in PublishedResult.objects.filter(publication_id__in=ids).order_by("publication_id", "position"):
+    reviewed = Objection.objects.filter(status__in=REVIEWED_OBJECTION_STATUSES)
+    rows = (PublishedResult.objects.filter(publication_id__in=ids)
+            .annotate(_objected=Exists(reviewed.filter(result_id=OuterRef("pk"),
+                                                       publication_id=OuterRef("publication_id"))))
+            .order_by("publication_id", "position"))
+    corrected, objected = [], []
+    for line in rows:
         entry = PublicResult(line)
         lines[line.publication_id].append(entry)
         by_line[line.pk] = entry
-    if by_line:
-        for c in ResultCorrection.objects.filter(result_id__in=list(by_line)).order_by("corrected_at", "pk"):
+        if line.is_corrected:
+            corrected.append(line.pk)
+        if line._objected:
+            objected.append(line.pk)
+    if corrected:
+        for c in ResultCorrection.objects.filter(result_id__in=corrected).order_by("corrected_at", "pk"):
             by_line[c.result_id].corrections.append(c)
-        reviewed = Objection.objects.filter(publication_id__in=ids, status__in=REVIEWED_OBJECTION_STATUSES)
-        for o in reviewed.order_by("filed_at", "pk"):
-            if o.result_id in by_line:
-                by_line[o.result_id].objections.append(o)
+    if objected:
+        for o in reviewed.filter(publication_id__in=ids, result_id__in=objected).order_by("filed_at", "pk"):
+            by_line[o.result_id].objections.append(o)
     return [PublicInspection(p, lines[p.pk]) for p in publications]
 
 
 def entity_dossier(entity: Entity, *, limit: int = 200) -> list[PublicInspection]:
     """Every published inspection under the entity's name (一企一档 / 一户一档 [001][003]), newest first."""
-    pubs = list(published_publications().filter(entity=entity).select_related("draw")
-                .order_by("-completed_on", "-pk")[:limit])
+    pubs = list(published_publications().filter(entity=entity).order_by("-completed_on", "-pk")[:limit])
     return _with_lines(pubs)
 
 

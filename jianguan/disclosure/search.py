@@ -157,12 +157,19 @@ def search_entities(raw: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> S
     return SearchPage(query, [rows[i] for i in ids if i in rows], number, page_size, total, is_capped)
 
 
+def full_code(raw: str) -> str | None:
+    """The credit code in canonical form (upper case, no surrounding blanks), or None if it is not one."""
+    code = (raw or "").strip().upper()
+    return code if _FULL_CODE.fullmatch(code) else None
+
+
 def public_entity(uscc: str) -> Entity | None:
     """One entity by its credit code, with what its public page shows (registration facts only)."""
-    code = (uscc or "").strip().upper()
-    if not _FULL_CODE.fullmatch(code):
+    code = full_code(uscc)
+    if code is None:
         return None
-    return Entity.objects.select_related("region", "region__parent", "industry").filter(uscc=code).first()
+    # Three region levels in the join: the page prints the full name (province, city, county) without a query more.
+    return Entity.objects.select_related("region__parent__parent", "industry").filter(uscc=code).first()
 
 
 def name_q(fragment: str) -> Q:
@@ -170,4 +177,4 @@ def name_q(fragment: str) -> Q:
     return Q(CaseInsensitiveLike(F("name"), f"%{like_escape(fragment)}%"))
 
 
-__all__ = ["MATCH_CAP", "SearchPage", "SearchQuery", "public_entity", "search_entities", "understand"]
+__all__ = ["MATCH_CAP", "SearchPage", "SearchQuery", "full_code", "public_entity", "search_entities", "understand"]

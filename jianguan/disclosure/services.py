@@ -24,6 +24,7 @@ from jianguan.core.exceptions import (
     ValidationFailed,
 )
 from jianguan.core.scoping import ADD, CHANGE, ensure_can, ensure_can_edit, scope_of
+from jianguan.disclosure import pagecache
 from jianguan.disclosure.choices import InspectionType, ObjectionStatus, PublicationStatus, WithholdReason
 from jianguan.disclosure.models import (
     DrawDisclosure,
@@ -35,6 +36,7 @@ from jianguan.disclosure.models import (
     TypicalCase,
 )
 from jianguan.draws.models import Draw
+from jianguan.entities.models import Entity
 from jianguan.inspections import deadlines
 from jianguan.inspections.choices import RecordStatus, TeamRole, VisitStatus
 from jianguan.inspections.models import InspectionRecord, ResultCategory, Visit, VisitTeamMember
@@ -54,6 +56,11 @@ def _user(by: Any) -> Any:
 
 def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
+
+
+def _public_page_changed(entity_ids: Sequence[int]) -> None:
+    """The entities' public pages show something else once this transaction commits (pagecache)."""
+    pagecache.invalidate(Entity.objects.filter(pk__in=list(entity_ids)).values_list("uscc", flat=True))
 
 
 def _deny(by: Any, target: Any, action: str, message: str) -> NotPermitted:
@@ -180,6 +187,8 @@ def _build(visit: Visit, records: Sequence[InspectionRecord], *, status: str, by
         )
         for n, r in enumerate(records, start=1)
     ])
+    if published:
+        pagecache.invalidate([visit.entity.uscc])
     return publication
 
 
@@ -302,6 +311,7 @@ def publication_withhold(target: Visit | Publication, /, *, by: Any, reason: str
         locked_pub.withheld_at, locked_pub.withheld_by = now, _user(by)
         locked_pub.save(update_fields=["status", "withheld_reason", "withheld_basis", "withheld_at", "withheld_by",
                                        "updated_at"])
+        pagecache.invalidate([locked_pub.entity.uscc])
         # A typical case of a withheld entry leaves the exposure board with it (its public rule needs both).
         audit.record(actor=by, action="publication.withheld", target=locked_pub, before=before,
                      after=audit.snapshot(locked_pub, ["status", "withheld_reason", "withheld_basis"]))
@@ -326,6 +336,7 @@ def publication_release(publication: Publication, /, *, by: Any) -> Publication:
         locked.objection_deadline_on = objection_deadline(today, locked.department.region_id)
         locked.save(update_fields=["status", "published_at", "published_by", "due_on", "is_on_time",
                                    "objection_deadline_on", "updated_at"])
+        _public_page_changed([locked.entity_id])
         audit.record(actor=by, action="publication.released", target=locked, before=before,
                      after=audit.snapshot(locked, ["status", "published_at", "objection_deadline_on"]))
         return locked
@@ -450,6 +461,8 @@ def objection_review(
             locked.status = ObjectionStatus.REJECTED
         locked.reviewed_at, locked.reviewed_by, locked.review_reason = now, _user(by), reason
         locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_reason", "updated_at"])
+        # The outcome (and any correction) is shown beside the result on the entity's page.
+        _public_page_changed([locked.publication.entity_id])
         audit.record(actor=by, action=f"objection.{locked.status}", target=locked, before=before,
                      after={**audit.snapshot(locked, ["status", "review_reason"]), "correction": correction_after})
     return locked
