@@ -222,11 +222,17 @@ def _same_team_visits(visit: Visit, on: dt.date) -> list[Visit]:
     """Visits of the same team (the same set of inspectors) on one day, other than this one."""
     key = _team_key(visit)
     leader = visit.team_members.filter(role=TeamRole.LEADER).values_list("inspector_id", flat=True).first() or 0
-    candidates = (
+    candidates = list(
         Visit.objects.filter(scheduled_on=on, team_members__inspector_id=leader)
         .exclude(pk=visit.pk).exclude(status=VisitStatus.CANCELLED).distinct()
     )
-    return [v for v in candidates if _team_key(v) == key]
+    # The candidates' teams in one query (not one per candidate: a busy leader has many visits a day).
+    teams: dict[int, set[int]] = {}
+    for visit_id, inspector_id in VisitTeamMember.objects.filter(
+        visit_id__in=[v.pk for v in candidates]
+    ).values_list("visit_id", "inspector_id"):
+        teams.setdefault(visit_id, set()).add(inspector_id)
+    return [v for v in candidates if frozenset(teams.get(v.pk, ())) == key]
 
 
 def _schedule_snapshot(visit: Visit) -> dict[str, Any]:

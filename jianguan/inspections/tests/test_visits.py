@@ -160,6 +160,20 @@ def test_the_same_team_gets_the_next_stop_of_its_route_that_day(
                                     by=city_staff)
 
 
+def test_scheduling_reads_the_teams_of_that_day_in_one_query(
+    task: Any, inspector_a: Any, inspector_b: Any, inspector_c: Any, city_staff: Any, today: dt.date,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """A busy leader's visits of the day are compared by team without one query per visit (bench/year.py)."""
+    same = [VisitFactory.create(task=task, team=[inspector_a, inspector_b]) for _ in range(6)]
+    for v in [VisitFactory.create(task=task, team=[inspector_a, inspector_c]) for _ in range(6)]:
+        services.visit_schedule(v, by=city_staff, scheduled_on=today)
+    for v in same[:5]:
+        services.visit_schedule(v, by=city_staff, scheduled_on=today)
+    with django_assert_max_num_queries(14):  # with one query per candidate it was 11 more
+        assert services.visit_schedule(same[5], by=city_staff, scheduled_on=today).route_order == 6
+
+
 def test_staff_of_another_department_may_not_schedule(visit: Any, peer_staff: Any, today: dt.date) -> None:
     with pytest.raises(NotPermitted):
         services.visit_schedule(visit, by=peer_staff, scheduled_on=today)
