@@ -16,3 +16,8 @@ if _suffix:
 
 # Live-server (browser) tests must not leave connections open, or PostgreSQL cannot drop the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The embedded database is tested in memory (Django shares it between threads). Named explicitly because
+# pytest-django recognises only Django's own SQLite engine name when it gives each xdist worker its database.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")  # noqa: F405
