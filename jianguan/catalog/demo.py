@@ -161,6 +161,29 @@ ITEMS: list[DemoItem] = [
 LEVELS = {1: ImplementingLevel.PROVINCE, 2: ImplementingLevel.CITY, 3: ImplementingLevel.COUNTY}
 
 
+def create_published_item(
+    spec: DemoItem, dept: Department, *, catalog_code: str, item_code: str,
+    domains: dict[str, SupervisionDomain], by: Any = None,
+) -> InspectionItem:
+    """One demo entry as the department's catalog item (reused if its code exists) and published inspection item,
+    through the catalog services."""
+    catalog = CatalogItem.objects.filter(code=catalog_code).first() or services.catalog_item_create(by=by, data={
+        "department": dept, "code": catalog_code, "name": spec.catalog_name, "domain": domains[spec.domain],
+        "supervised_object": spec.supervised_object, "measures": spec.measures, "legal_basis": spec.legal_basis,
+        "result_handling": spec.result_handling, "implementing_level": LEVELS.get(dept.level, "city"),
+    })
+    item = services.inspection_item_create(by=by, data={
+        "department": dept, "code": item_code, "catalog_item": catalog, "name": spec.name,
+        "domain": domains[spec.domain], "kind": spec.kind,
+        "default_ratio_pct": Decimal(spec.ratio) if spec.ratio is not None else None,
+        "frequency": f"每年{spec.times_per_year}次", "times_per_year": spec.times_per_year,
+        "methods": spec.methods, "object_scope": f"辖区内{spec.supervised_object}",
+        "inspection_basis": spec.legal_basis, "min_inspectors": 2,
+        "inspector_requirement": spec.inspector_requirement,
+    })
+    return services.inspection_item_publish(item, by=by)
+
+
 @transaction.atomic
 def seed_catalog(*, departments_by_sector: dict[str, Department], by: Any = None) -> list[InspectionItem]:
     """Create the demo catalog and published inspection item list for the sectors given (idempotent by code)."""
@@ -177,19 +200,6 @@ def seed_catalog(*, departments_by_sector: dict[str, Department], by: Any = None
         if existing is not None:
             items.append(existing)
             continue
-        catalog = CatalogItem.objects.filter(code=catalog_code).first() or services.catalog_item_create(by=by, data={
-            "department": dept, "code": catalog_code, "name": spec.catalog_name, "domain": domains[spec.domain],
-            "supervised_object": spec.supervised_object, "measures": spec.measures, "legal_basis": spec.legal_basis,
-            "result_handling": spec.result_handling, "implementing_level": LEVELS.get(dept.level, "city"),
-        })
-        item = services.inspection_item_create(by=by, data={
-            "department": dept, "code": item_code, "catalog_item": catalog, "name": spec.name,
-            "domain": domains[spec.domain], "kind": spec.kind,
-            "default_ratio_pct": Decimal(spec.ratio) if spec.ratio is not None else None,
-            "frequency": f"每年{spec.times_per_year}次", "times_per_year": spec.times_per_year,
-            "methods": spec.methods, "object_scope": f"辖区内{spec.supervised_object}",
-            "inspection_basis": spec.legal_basis, "min_inspectors": 2,
-            "inspector_requirement": spec.inspector_requirement,
-        })
-        items.append(services.inspection_item_publish(item, by=by))
+        items.append(create_published_item(spec, dept, catalog_code=catalog_code, item_code=item_code,
+                                           domains=domains, by=by))
     return items

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -30,8 +29,7 @@ from django.db import transaction
 from jianguan.accounts.models import User
 from jianguan.accounts.roles import Role
 from jianguan.accounts.services import user_create
-from jianguan.catalog import services as catalog_services
-from jianguan.catalog.demo import ITEMS, LEVELS, DemoItem
+from jianguan.catalog.demo import ITEMS, DemoItem, create_published_item
 from jianguan.catalog.models import InspectionItem, SupervisionDomain
 from jianguan.demo.world import DEMO_PASSWORD
 from jianguan.entities.demo import seed_entities
@@ -195,22 +193,8 @@ def _items(departments: list[Department], by: Any) -> list[InspectionItem]:
             if code in existing:
                 items.append(existing[code])
                 continue
-            catalog = catalog_services.catalog_item_create(by=by, data={
-                "department": dept, "code": f"{dept.code}-ML-{n:03d}", "name": spec.catalog_name,
-                "domain": domains[spec.domain], "supervised_object": spec.supervised_object,
-                "measures": spec.measures, "legal_basis": spec.legal_basis, "result_handling": spec.result_handling,
-                "implementing_level": LEVELS[dept.level],
-            })
-            item = catalog_services.inspection_item_create(by=by, data={
-                "department": dept, "code": code, "catalog_item": catalog, "name": spec.name,
-                "domain": domains[spec.domain], "kind": spec.kind,
-                "default_ratio_pct": Decimal(spec.ratio) if spec.ratio is not None else None,
-                "frequency": f"每年{spec.times_per_year}次", "times_per_year": spec.times_per_year,
-                "methods": spec.methods, "object_scope": f"辖区内{spec.supervised_object}",
-                "inspection_basis": spec.legal_basis, "min_inspectors": 2,
-                "inspector_requirement": spec.inspector_requirement,
-            })
-            items.append(catalog_services.inspection_item_publish(item, by=by))
+            items.append(create_published_item(spec, dept, catalog_code=f"{dept.code}-ML-{n:03d}", item_code=code,
+                                               domains=domains, by=by))
     return items
 
 
