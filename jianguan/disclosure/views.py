@@ -5,6 +5,7 @@ Thin: each page calls one selector to read and one service to write; domain erro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -147,22 +148,28 @@ class PublicationDetail(ScopedPage):
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         return self._render(request, selectors.publication_get(user=request.user, pk=pk))
 
+    def _form_step(self, request: HttpRequest, pub: Any, key: str, form: Any, run: Callable[[dict[str, Any]], Any],
+                   done: str) -> HttpResponseBase:
+        """Validate the form, run the service; its error goes beside the field (403/404 propagate)."""
+        if form.is_valid():
+            try:
+                run(form.cleaned_data)
+            except DomainError as exc:
+                if exc.status in (403, 404):
+                    raise
+                _place(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("disclosure:staff-publication", pk=pub.pk)
+        return self._render(request, pub, **{key: form}, status=422)
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         pub = selectors.publication_get(user=request.user, pk=pk)
         action = request.POST.get("action", "")
         if action == "withhold":
-            form = WithholdForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.publication_withhold(pub, by=request.user, **form.cleaned_data)
-                except DomainError as exc:
-                    if exc.status in (403, 404):
-                        raise
-                    _place(form, exc)
-                else:
-                    messages.success(request, "已撤下该公示并记录不予公开的理由")
-                    return redirect("disclosure:staff-publication", pk=pub.pk)
-            return self._render(request, pub, withhold=form, status=422)
+            return self._form_step(request, pub, "withhold", WithholdForm(request.POST),
+                                   lambda data: services.publication_withhold(pub, by=request.user, **data),
+                                   "已撤下该公示并记录不予公开的理由")
         if action == "release":
             try:
                 services.publication_release(pub, by=request.user)
@@ -174,18 +181,9 @@ class PublicationDetail(ScopedPage):
                 messages.success(request, "已转为公示")
             return redirect("disclosure:staff-publication", pk=pub.pk)
         if action == "mark_case":
-            case = TypicalCaseForm(request.POST)
-            if case.is_valid():
-                try:
-                    services.typical_case_mark(pub, by=request.user, **case.cleaned_data)
-                except DomainError as exc:
-                    if exc.status in (403, 404):
-                        raise
-                    _place(case, exc)
-                else:
-                    messages.success(request, "已列入曝光台")
-                    return redirect("disclosure:staff-publication", pk=pub.pk)
-            return self._render(request, pub, case=case, status=422)
+            return self._form_step(request, pub, "case", TypicalCaseForm(request.POST),
+                                   lambda data: services.typical_case_mark(pub, by=request.user, **data),
+                                   "已列入曝光台")
         if action == "withdraw_case":
             case_pk = request.POST.get("case", "")
             item = TypicalCase.objects.filter(publication=pub, pk=int(case_pk)).first() if case_pk.isdigit() else None
