@@ -479,6 +479,13 @@ def burden(*, year: int) -> dict[str, Any]:
     from django.db import connection
 
     cap = int(getattr(settings, "DRAW_MAX_PER_YEAR", 2))
+    # Times each entity was drawn this year, from the selections themselves (not the app's counters), by
+    # executed random draws only: full coverage does not count towards the cap [000][003].
+    random_draws_per_entity = """
+        SELECT s.entity_id FROM draws_drawselection s JOIN draws_draw d ON d.id = s.draw_id
+        WHERE d.year = %(year)s AND d.superseded_at IS NULL AND d.status IN ('executed', 'published')
+        AND NOT coalesce((d.params ->> 'full_coverage')::boolean, false)
+        GROUP BY s.entity_id"""
     q: dict[str, str] = {
         # Selections of the joint plans' draws: the visits there would have been without 汇总取重.
         "joint_selections": """
@@ -499,13 +506,8 @@ def burden(*, year: int) -> dict[str, Any]:
                       "WHERE d.year = %(year)s AND d.superseded_at IS NULL",
         "entities_visited": "SELECT count(DISTINCT v.entity_id) FROM inspections_visit v JOIN plans_task t "
                             "ON t.id = v.task_id JOIN plans_plan p ON p.id = t.plan_id WHERE p.year = %(year)s",
-        # Drawn more often than the cap: counted from the selections themselves (not the app's counters),
-        # random draws only (full coverage does not count [000][003]).
-        "over_cap": """
-            SELECT count(*) FROM (SELECT s.entity_id FROM draws_drawselection s JOIN draws_draw d ON d.id = s.draw_id
-            WHERE d.year = %(year)s AND d.superseded_at IS NULL AND d.status IN ('executed', 'published')
-            AND NOT coalesce((d.params ->> 'full_coverage')::boolean, false)
-            GROUP BY s.entity_id HAVING count(*) > %(cap)s) x""",
+        # Drawn more often than the cap allows (must be 0), and exactly at the cap (shows the cap binds).
+        "over_cap": f"SELECT count(*) FROM ({random_draws_per_entity} HAVING count(*) > %(cap)s) x",
         # A lower level drew an entity that an upper level had drawn before the lower draw was frozen.
         "lower_after_upper": """
             SELECT count(*) FROM draws_drawselection lo JOIN draws_draw dlo ON dlo.id = lo.draw_id
@@ -532,10 +534,7 @@ def burden(*, year: int) -> dict[str, Any]:
                         "WHERE year = %(year)s",
         "excluded_upper": "SELECT coalesce(sum((exclusions ->> 'upper_level')::int), 0) FROM draws_draw "
                           "WHERE year = %(year)s",
-        "at_cap": """
-            SELECT count(*) FROM (SELECT s.entity_id FROM draws_drawselection s JOIN draws_draw d ON d.id = s.draw_id
-            WHERE d.year = %(year)s AND d.superseded_at IS NULL AND d.status IN ('executed', 'published')
-            GROUP BY s.entity_id HAVING count(*) = %(cap)s) x""",
+        "at_cap": f"SELECT count(*) FROM ({random_draws_per_entity} HAVING count(*) = %(cap)s) x",
         "published": "SELECT count(*) FROM disclosure_publication WHERE status = 'published'",
         "on_time": "SELECT count(*) FROM disclosure_publication WHERE status = 'published' "
                    "AND (published_at AT TIME ZONE %(tz)s)::date <= due_on",
