@@ -77,3 +77,19 @@ def test_the_head_tracks_the_last_event() -> None:
     *_, c = _three_events()
     head = AuditChainHead.objects.get(pk=1)
     assert (head.seq, head.hash) == (c.seq, c.hash)
+
+
+def test_record_many_links_every_event_as_single_records_would() -> None:
+    first = audit.record(actor=None, action="test.before")
+    batch = audit.record_many(actor=None, entries=[audit.Entry(f"test.batch.{i}", after={"i": i}) for i in range(5)])
+    last = audit.record(actor=None, action="test.after")
+    assert [e.seq for e in batch] == list(range(first.seq + 1, first.seq + 6))
+    assert batch[0].prev_hash == first.hash and last.prev_hash == batch[-1].hash
+    assert audit.verify_chain().ok
+
+
+def test_a_tampered_batch_event_breaks_the_chain() -> None:
+    batch = audit.record_many(actor=None, entries=[audit.Entry("test.batch", after={"i": i}) for i in range(3)])
+    _tamper("UPDATE core_auditevent SET after = %s WHERE seq = %s", ['{"i": 99}', batch[1].seq])
+    report = audit.verify_chain()
+    assert not report.ok and report.first_bad_seq == batch[1].seq
