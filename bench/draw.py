@@ -171,7 +171,7 @@ def main() -> None:
         def freeze(pop: engine.Population = pop, cands: population.Candidates = cands, run: int = run) -> str:
             csv_bytes = pop.snapshot_csv()
             with ThreadPoolExecutor(max_workers=3) as threads:  # as draw_freeze does
-                digest = threads.submit(engine.snapshot_hash, csv_bytes)
+                digest = threads.submit(pop.snapshot_hash, "sha256")
                 files.save_snapshot(f"bench/{run}/snapshot.csv.gz", csv_bytes, threads)
                 files.save(f"bench/{run}/population.idx", population.index_bytes(cands))
                 return digest.result()

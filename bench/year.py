@@ -104,24 +104,53 @@ MAX_VISITS_PER_INSPECTOR = 150
 # ---------------------------------------------------------------- database
 
 
-def bench_database_url(db_name: str, *, fresh: bool = True) -> str:
-    """Drop and create the throwaway database (unless not ``fresh``); its URL."""
+SERVER_URL = ""  # the DATABASE_URL given (its server), kept for creating the seeded template
+
+
+def _seeded_name(db_name: str) -> str:
+    return f"{db_name}_seeded"
+
+
+def bench_database_url(db_name: str, *, fresh: bool = True, reuse_seed: bool = False) -> tuple[str, bool]:
+    """Drop and create the throwaway database (unless not ``fresh``); its URL, and whether it was created
+    as a copy of the seeded template left by an earlier ``--reuse-seed`` run (then the seed stage is skipped)."""
     import psycopg
 
+    global SERVER_URL
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench/year.py runs on PostgreSQL: set DATABASE_URL=postgres://…")
     if not db_name.startswith("jianguan_bench_year"):
         sys.exit("the database name must start with jianguan_bench_year")
+    SERVER_URL = url
+    copied = False
     if fresh:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{db_name}"')
-    return urlunsplit(urlsplit(url)._replace(path="/" + db_name))
+            template = _seeded_name(db_name)
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+            if reuse_seed and exists:
+                conn.execute(f'CREATE DATABASE "{db_name}" TEMPLATE "{template}"')
+                copied = True
+            else:
+                conn.execute(f'CREATE DATABASE "{db_name}"')
+    return urlunsplit(urlsplit(url)._replace(path="/" + db_name)), copied
 
 
-def setup(db_name: str, *, fresh: bool = True) -> None:
-    url = bench_database_url(db_name, fresh=fresh)
+def save_seeded_template(db_name: str) -> None:
+    """Keep a copy of the freshly seeded database, for later runs with --reuse-seed."""
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()  # CREATE DATABASE … TEMPLATE needs the source without connections
+    with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{_seeded_name(db_name)}"')
+        conn.execute(f'CREATE DATABASE "{_seeded_name(db_name)}" TEMPLATE "{db_name}"')
+
+
+def setup(db_name: str, *, fresh: bool = True, reuse_seed: bool = False) -> bool:
+    """Point Django at the bench database (migrated); True when it is a copy of the seeded template."""
+    url, copied = bench_database_url(db_name, fresh=fresh, reuse_seed=reuse_seed)
     os.environ["DATABASE_URL"] = url
     var = Path(os.environ.get("TMPDIR", "/tmp")) / f"{db_name}_var"
     os.environ["JIANGUAN_VAR_DIR"] = str(var)
@@ -133,6 +162,7 @@ def setup(db_name: str, *, fresh: bool = True) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return copied
 
 
 def table_rows() -> dict[str, int]:
@@ -554,7 +584,10 @@ def burden(*, year: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- main
 
 
-def run(n: int, province: str, inspectors: int, seed: int, stop_after: str = "stats") -> dict[str, Any]:
+def run(n: int, province: str, inspectors: int, seed: int, stop_after: str = "stats", *,
+        seeded: bool = False, keep_seed_as: str = "") -> dict[str, Any]:
+    """The year; ``seeded``: the database is a copy of an earlier seeding (the seed stage is skipped);
+    ``keep_seed_as``: after seeding, keep a template copy of this database for later --reuse-seed runs."""
     from django.db import connection
     from django.utils import timezone
 
@@ -567,12 +600,18 @@ def run(n: int, province: str, inspectors: int, seed: int, stop_after: str = "st
     # national ceiling 20 working days later) must fall in a year the working-day calendar knows.
     window = (_working_days_back(today, 5, dt.date(year, 1, 1))[0], today)
     t_all = time.perf_counter()
-    with stage("seed", rss) as row:
-        counts = seed_province(province=province, entities=n, inspectors=inspectors, seed=seed, log=lambda _: None)
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-        row["what"] = (f"{counts['departments']} departments, {counts['items']} items, "
-                       f"{counts['inspectors']} inspectors, {counts['entities']} entities")
+    if seeded:
+        print("seed: reusing the seeded template (copied by PostgreSQL)", flush=True)
+    else:
+        with stage("seed", rss) as row:
+            counts = seed_province(province=province, entities=n, inspectors=inspectors, seed=seed,
+                                   log=lambda _: None)
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE")
+            row["what"] = (f"{counts['departments']} departments, {counts['items']} items, "
+                           f"{counts['inspectors']} inspectors, {counts['entities']} entities")
+        if keep_seed_as:
+            save_seeded_template(keep_seed_as)
     t_year = time.perf_counter()
     instrument()
     world = World(province)
@@ -647,6 +686,10 @@ def main() -> None:
                         help="bound a large run: skip the visit stages after this one (stats always run)")
     parser.add_argument("--figures-only", action="store_true",
                         help="print the burden-reduction figures of the existing database, run nothing")
+    parser.add_argument("--reuse-seed", action="store_true",
+                        help="start from a copy of the database seeded by an earlier --reuse-seed run of the same "
+                             "--entities (a template <db>_seeded, made on the first such run); the year itself "
+                             "always runs from scratch")
     parser.add_argument("--profile", default="", help="comma-separated stages to run under cProfile (slower)")
     args = parser.parse_args()
     PROFILE.update(s for s in args.profile.split(",") if s)
@@ -657,8 +700,10 @@ def main() -> None:
         report({"n": args.entities, "seconds_total": 0.0, "seconds_year": 0.0, "stages": [],
                 "figures": {**burden(year=timezone.localdate().year), "overdue_tasks": "—"}})
         return
-    setup(args.db_name or f"jianguan_bench_year_{args.entities}")
-    report(run(args.entities, args.province, args.inspectors, args.seed, args.stop_after))
+    db_name = args.db_name or f"jianguan_bench_year_{args.entities}"
+    seeded = setup(db_name, reuse_seed=args.reuse_seed)
+    report(run(args.entities, args.province, args.inspectors, args.seed, args.stop_after, seeded=seeded,
+               keep_seed_as=db_name if args.reuse_seed else ""))
 
 
 if __name__ == "__main__":

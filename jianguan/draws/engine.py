@@ -246,13 +246,14 @@ def _bad_uscc_message(index: int, value: object) -> str:
 class Population:
     """The frozen eligible population in canonical order (grade, then uscc), with its ticket blocks."""
 
-    __slots__ = ("_blocks", "_hashes", "slices", "usccs")
+    __slots__ = ("_blocks", "_csv", "_hashes", "slices", "usccs")
 
     def __init__(self, usccs: NDArray[np.bytes_], slices: tuple[GradeSlice, ...], blocks: U8 | None) -> None:
-        # Use from_rows / from_columns / from_csv: they validate and canonicalise.
+        # Use from_rows / from_columns / from_sorted / from_csv: they validate and canonicalise.
         self.usccs = usccs
         self.slices = slices
         self._blocks = blocks
+        self._csv: bytes | None = None
         self._hashes: dict[str, str] = {}
 
     @classmethod
@@ -299,6 +300,48 @@ class Population:
         return cls(arr, slices, block_arr)
 
     @classmethod
+    def from_sorted(
+        cls,
+        usccs: NDArray[np.bytes_],
+        grade_counts: Sequence[tuple[str, int]],
+        *,
+        blocks: U8 | None = None,
+        codes_unique: bool = False,
+    ) -> Population:
+        """Rows already in canonical order: `grade_counts` gives each grade's run length, in grade order.
+
+        Validated, not re-sorted: the codes must be strictly ascending inside each grade (so no duplicate
+        within a grade). `codes_unique=True` is the caller's guarantee that no code appears in two grades
+        (the codes come from a column under a unique constraint); otherwise that is checked too.
+        """
+        arr = _uscc_array(usccs)
+        slices, pos, previous = [], 0, None
+        for grade, size in grade_counts:
+            if not isinstance(grade, str) or not _GRADE_RE.fullmatch(grade):
+                raise PopulationInvalid(
+                    f"第 {pos + 1} 行信用等级 {grade!r} 不合规（须为大写字母开头、至多 8 位的大写字母或数字；未评级用 {UNGRADED}）"
+                )
+            if previous is not None and grade <= previous:
+                raise PopulationInvalid("信用等级须按升序排列（规范顺序）")
+            if size > 0:
+                slices.append(GradeSlice(grade, pos, pos + size))
+            pos, previous = pos + size, grade
+        if pos != len(arr):
+            raise PopulationInvalid("统一社会信用代码与信用等级的行数不一致")
+        for sl in slices:
+            part = arr[sl.start : sl.stop]
+            if not _strictly_ascending(part):
+                same = np.flatnonzero(part[1:] <= part[:-1])
+                raise PopulationInvalid(f"统一社会信用代码 {part[same[0] + 1].decode()} 不在规范顺序（或重复出现）")
+        if not codes_unique:
+            _reject_duplicates(arr, tuple(slices))
+        block_arr = None
+        if blocks is not None:
+            block_arr = _block_array(blocks, len(arr))
+            _spot_check_blocks(arr, block_arr)
+        return cls(arr, tuple(slices), block_arr)
+
+    @classmethod
     def from_csv(cls, data: bytes, *, blocks: bytes | U8 | None = None) -> Population:
         """Parse a canonical snapshot CSV (e.g. from PostgreSQL COPY); non-canonical input is rejected."""
         if not data.startswith(SNAPSHOT_HEADER):
@@ -339,7 +382,15 @@ class Population:
                 yield u.decode(), s.grade
 
     def snapshot_csv(self) -> bytes:
-        """Canonical CSV: header `uscc,grade`, rows sorted by grade then uscc, LF, UTF-8 without BOM."""
+        """Canonical CSV: header `uscc,grade`, rows sorted by grade then uscc, LF, UTF-8 without BOM.
+
+        Built once and kept (the population is immutable): freezing hashes and stores it, the draw checks it.
+        """
+        if self._csv is None:
+            self._csv = self._build_csv()
+        return self._csv
+
+    def _build_csv(self) -> bytes:
         parts = [SNAPSHOT_HEADER]
         for s in self.slices:
             suffix = np.frombuffer(f",{s.grade}\n".encode(), dtype=np.uint8)
@@ -1157,10 +1208,9 @@ def draw(
             idx = select_smallest(hi[s.start : s.stop], lo[s.start : s.stop], pop.usccs[s.start : s.stop], k)
             idx = idx + s.start
             chosen.append(idx)
-            selected.extend(
-                Selection(u.decode(), grade, (h << 64) | low)
-                for u, h, low in zip(pop.usccs[idx].tolist(), hi[idx].tolist(), lo[idx].tolist(), strict=True)
-            )
+            # 128-bit tickets from the two words: the low word as an unsigned int, the high word shifted.
+            tickets = map(int.__or__, map(int.__lshift__, hi[idx].tolist(), itertools.repeat(64)), lo[idx].tolist())
+            selected.extend(map(Selection, pop.usccs[idx].astype("U18").tolist(), itertools.repeat(grade), tickets))
             if len(idx):
                 cutoff = selected[-1].ticket
         grade_results.append(GradeResult(grade, n_g, params.ratios_pct.get(grade), k, cutoff))

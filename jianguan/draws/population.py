@@ -27,6 +27,7 @@ import copy
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -54,6 +55,8 @@ DRAW_MAX_PER_YEAR: Final[int] = int(getattr(settings, "DRAW_MAX_PER_YEAR", 2))
 # under one exported snapshot; tables smaller than DRAW_PARALLEL_READ_PAGES are read by one COPY.
 DRAW_READ_WORKERS: Final[int] = int(getattr(settings, "DRAW_READ_WORKERS", 2))
 DRAW_PARALLEL_READ_PAGES: Final[int] = int(getattr(settings, "DRAW_PARALLEL_READ_PAGES", 4000))
+# The canonical sort of at least this many rows runs on two threads.
+DRAW_PARALLEL_SORT_ROWS: Final[int] = int(getattr(settings, "DRAW_PARALLEL_SORT_ROWS", 200_000))
 
 # PostgreSQL row, aggregated server-side: uscc (18) grade (1) reason (1) block (16) id (8, big-endian).
 _PG_ROW = np.dtype([("uscc", "S18"), ("grade", "S1"), ("reason", "S1"), ("block", "V16"), ("id", ">i8")])
@@ -304,21 +307,10 @@ _CODE = np.full(256, 255, dtype=np.uint8)  # uscc character -> its place in the 
 _CODE[np.frombuffer(engine.USCC_CHARSET.encode(), dtype=np.uint8)] = np.arange(31, dtype=np.uint8)
 
 
-def canonical_order(usccs: NDArray[np.bytes_], grades: NDArray[np.bytes_]) -> NDArray[np.intp]:
-    """Row order by (grade, uscc) as byte strings, exactly, from integer keys (sorting strings is far slower).
-
-    Each uscc character is 5 bits (its rank in the sorted charset, so the order is kept): the grade byte and
-    characters 0–10 make a 63-bit key, characters 11–17 a 35-bit key; ties of the first are ranked and
-    combined with the second into one key of at most 20 + 35 bits, sorted once.
-    """
-    n = len(usccs)
-    if n == 0:
-        return np.empty(0, dtype=np.intp)
-    codes = _CODE[np.ascontiguousarray(usccs).view(np.uint8).reshape(n, 18)]
-    if int(codes.max()) == 255:  # not a uscc: let the engine's validation name it, after a plain sort
-        return np.lexsort((usccs, np.ascontiguousarray(grades).view(np.uint8)))
+def _sort_keys(codes: NDArray[np.uint8], grades: NDArray[np.uint8]) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """Two integer keys whose lexicographic order is the (grade, uscc) byte order (see canonical_order)."""
     five = np.uint64(5)
-    hi = np.ascontiguousarray(grades).view(np.uint8).astype(np.uint64)
+    hi = grades.astype(np.uint64)
     for k in range(11):
         hi <<= five
         hi |= codes[:, k]
@@ -326,16 +318,53 @@ def canonical_order(usccs: NDArray[np.bytes_], grades: NDArray[np.bytes_]) -> ND
     for k in range(12, 18):
         lo <<= five
         lo |= codes[:, k]
+    return hi, lo
+
+
+def _order_by_keys(hi: NDArray[np.uint64], lo: NDArray[np.uint64]) -> NDArray[np.intp]:
+    """Rows ordered by (hi, lo): sort by hi, then number the runs of equal hi and sort once more by
+    (run number, lo) — an array already ordered but for the short runs, which a stable (run-aware) sort
+    puts in order in close to linear time."""
+    n = len(hi)
+    if n == 0:
+        return np.empty(0, dtype=np.intp)
     by_hi = np.argsort(hi)
     sorted_hi = hi[by_hi]
-    starts = np.empty(n, dtype=np.uint64)
-    starts[0] = 0
-    np.not_equal(sorted_hi[1:], sorted_hi[:-1], out=starts[1:], casting="unsafe")
-    rank = np.empty(n, dtype=np.uint64)
-    rank[by_hi] = np.cumsum(starts, dtype=np.uint64)
-    rank <<= np.uint64(35)
-    rank |= lo
-    return np.argsort(rank)
+    key = np.empty(n, dtype=np.uint64)
+    key[0] = 0
+    np.not_equal(sorted_hi[1:], sorted_hi[:-1], out=key[1:], casting="unsafe")
+    np.cumsum(key, out=key)
+    key <<= np.uint64(35)
+    key |= lo[by_hi]
+    return by_hi[np.argsort(key, kind="stable")]
+
+
+def canonical_order(usccs: NDArray[np.bytes_], grades: NDArray[Any], *, parallel_rows: int | None = None) -> NDArray[np.intp]:
+    """Row order by (grade, uscc) as byte strings, exactly, from integer keys (sorting strings is far slower).
+
+    Each uscc character is 5 bits (its rank in the sorted charset, so the order is kept): the grade byte and
+    characters 0–10 make a 63-bit key, characters 11–17 a 35-bit key; ties of the first are ranked and
+    combined with the second into one key of at most 20 + 35 bits. Large inputs are split by the value of
+    the first key into two halves (no run of equal keys crosses the split) sorted on two threads at once:
+    numpy's sorts release the GIL.
+    """
+    n = len(usccs)
+    if n == 0:
+        return np.empty(0, dtype=np.intp)
+    codes = _CODE[np.ascontiguousarray(usccs).view(np.uint8).reshape(n, 18)]
+    if int(codes.max()) == 255:  # not a uscc: let the engine's validation name it, after a plain sort
+        return np.lexsort((usccs, np.ascontiguousarray(grades).view(np.uint8)))
+    hi, lo = _sort_keys(codes, np.ascontiguousarray(grades).view(np.uint8))
+    if n < (DRAW_PARALLEL_SORT_ROWS if parallel_rows is None else parallel_rows):
+        return _order_by_keys(hi, lo)
+    sample = np.sort(hi[:: max(1, n // 4096)])
+    pivot = sample[len(sample) // 2]
+    low = np.flatnonzero(hi < pivot)
+    high = np.flatnonzero(hi >= pivot)
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        first = threads.submit(lambda: low[_order_by_keys(hi[low], lo[low])])
+        second = high[_order_by_keys(hi[high], lo[high])]
+        return np.concatenate([first.result(), second])
 
 
 def _as_void(blocks: np.ndarray) -> np.ndarray:
@@ -362,14 +391,16 @@ def build_candidates(columns: dict[str, np.ndarray]) -> Candidates:
     for code, reason in REASON_CODES.items():
         exclusions[str(reason)] = int(counts[ord(code)])
     keep = np.flatnonzero(reasons == ord(ELIGIBLE_CODE))
-    order = keep[canonical_order(columns["uscc"][keep], columns["grade"][keep])]
+    grade_col = np.ascontiguousarray(columns["grade"][keep]).view(np.uint8)
+    order = keep[canonical_order(columns["uscc"][keep], grade_col)]
     usccs = np.ascontiguousarray(columns["uscc"][order])
-    grades = np.ascontiguousarray(columns["grade"][order]).view(np.uint8)
     blocks = _as_void(columns["block"])[order].view(np.uint8).reshape(-1, 16)  # gather 16-byte units
     ids = columns["id"][order].astype(np.int64)
-    population = engine.Population.from_columns(usccs, _grade_list(grades), blocks=blocks)
-    if population.usccs is not usccs and not np.array_equal(population.usccs, usccs):
-        raise engine.PopulationInvalid("候选主体的规范排序与快照不一致")  # from_columns keeps canonical rows as they are
+    per_grade = np.bincount(grade_col, minlength=256)
+    grade_counts = [(chr(code), int(per_grade[code])) for code in np.flatnonzero(per_grade).tolist()]
+    # Rows come from the entity table, where the credit code is unique (a database constraint): no code can
+    # be in two grades. from_sorted still checks the canonical order inside each grade.
+    population = engine.Population.from_sorted(usccs, grade_counts, blocks=blocks, codes_unique=True)
     return Candidates(population, ids, len(reasons), exclusions)
 
 

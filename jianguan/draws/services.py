@@ -249,7 +249,8 @@ def draw_freeze(draw: Draw, /, *, by: Any, progress: Progress | None = None) -> 
             csv_bytes = pop.snapshot_csv()
             base = files.folder(locked.year, locked.reference)
             with ThreadPoolExecutor(max_workers=3) as threads:  # hash and compress at once (both release the GIL)
-                digest = threads.submit(engine.snapshot_hash, csv_bytes, SNAPSHOT_HASH_ALGORITHM)
+                # Through the population, which keeps the digest: the draw checks it without hashing again.
+                digest = threads.submit(pop.snapshot_hash, SNAPSHOT_HASH_ALGORITHM)
                 written.append(files.save_snapshot(f"{base}/snapshot.csv.gz", csv_bytes, threads))
                 written.append(files.save(f"{base}/population.idx", population.index_bytes(candidates)))
                 snapshot_digest = digest.result()
@@ -499,6 +500,45 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
         cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608 - names from metadata
 
 
+_PG_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+_PG_BINARY_TRAILER = (-1).to_bytes(2, "big", signed=True)
+
+
+def _binary_copy(columns: Sequence[tuple[str, np.ndarray]]) -> bytes:
+    """Rows of fixed-width columns in PostgreSQL's binary COPY format, built by numpy in one pass.
+
+    int16/int32/int64 arrays become smallint/integer/bigint; an ``S<k>`` array becomes a text value of
+    exactly k bytes (every value must be k bytes long: the caller checks)."""
+    n = len(columns[0][1])
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for k, (_, values) in enumerate(columns):
+        if len(values) != n:
+            raise ValueError("columns of different lengths")
+        fields += [(f"len{k}", ">i4"), (f"v{k}", values.dtype.str if values.dtype.kind == "S" else f">i{values.dtype.itemsize}")]
+    rows = np.empty(n, dtype=np.dtype(fields))
+    rows["count"] = len(columns)
+    for k, (_, values) in enumerate(columns):
+        rows[f"len{k}"] = values.dtype.itemsize
+        rows[f"v{k}"] = values
+    return b"".join([_PG_BINARY_HEADER, rows.tobytes(), _PG_BINARY_TRAILER])
+
+
+def bulk_insert_columns(table: str, columns: Sequence[tuple[str, np.ndarray]]) -> None:
+    """Insert rows given as numpy columns: one binary COPY on PostgreSQL (no Python work per row),
+    executemany elsewhere. Integer columns and fixed-width byte strings (``S<k>``, stored as text)."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name, _ in columns)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT BINARY)") as cp:
+                cp.write(_binary_copy(columns))
+            return
+        lists = [v.astype(str).tolist() if v.dtype.kind == "S" else v.tolist() for _, v in columns]
+        marks = ", ".join(["%s"] * len(columns))
+        cur.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",  # noqa: S608 - names from metadata
+                        list(zip(*lists, strict=True)))
+
+
 def count_existing(model: type[Any], ids: Sequence[int]) -> int:
     """How many of these primary keys exist, in one query (an array on PostgreSQL, chunks elsewhere)."""
     unique = list(set(ids))
@@ -623,31 +663,49 @@ def persist_result(draw: Draw, result: engine.DrawResult, pop: engine.Population
     """
     clock = timings if timings is not None else {}
     t0 = time.perf_counter()
-    idx = _selected_index(pop, result.selected)
-    entity_ids: list[int] = ids[idx].tolist()
+    selected = result.selected
+    idx = _selected_index(pop, selected)
+    entity_ids = ids[idx].astype(np.int64)
+    n = len(selected)
     pk = draw.pk
+    grades = [s.grade for s in selected]
+    tickets = np.frombuffer("".join([f"{s.ticket:032x}" for s in selected]).encode("ascii"), dtype="S32")
+    width = max(map(len, set(grades)), default=1)
+    grade_col = np.array(grades, dtype=f"S{width}")
+    if any(len(g) != width for g in set(grades)):  # grades of different lengths: not one fixed-width column
+        grade_col = np.array(grades, dtype=object)
     # Rows in entity order: the unique (draw, entity) index then grows at its right edge.
-    bulk_insert(
-        DrawSelection._meta.db_table, ("draw_id", "entity_id", "grade", "ticket", "rank"),
-        sorted([(pk, e, s.grade, f"{s.ticket:032x}", n)
-                for n, (e, s) in enumerate(zip(entity_ids, result.selected, strict=True), 1)]),
-        plain=True,
-    )
+    by_entity = np.argsort(entity_ids, kind="stable")
+    columns = [("draw_id", np.full(n, pk, dtype=np.int64)), ("entity_id", entity_ids[by_entity]),
+               ("ticket", tickets[by_entity]), ("rank", (by_entity + 1).astype(np.int32))]
+    if grade_col.dtype == object:
+        bulk_insert(DrawSelection._meta.db_table, ("draw_id", "entity_id", "grade", "ticket", "rank"),
+                    sorted([(pk, e, s.grade, f"{s.ticket:032x}", r)
+                            for r, (e, s) in enumerate(zip(entity_ids.tolist(), selected, strict=True), 1)]),
+                    plain=True)
+    else:
+        bulk_insert_columns(DrawSelection._meta.db_table, [*columns[:2], ("grade", grade_col[by_entity]), *columns[2:]])
     clock["selections"] = time.perf_counter() - t0
     if result.teams:
         t0 = time.perf_counter()
-        entity_of = dict(zip([s.uscc for s in result.selected], entity_ids, strict=True))
+        teams = result.teams
+        if len(teams) != n or any(t.uscc != s.uscc for t, s in zip(teams, selected, strict=True)):
+            raise engine.DrawError("检查组与抽中对象的顺序不一致")
         pks = pool.inspector_pks
         from jianguan.inspectors.models import Inspector
 
         if count_existing(Inspector, list(pks.values())) != len(set(pks.values())):
             raise Conflict("冻结的检查人员名单中有人员已不在名录库中，请重新冻结名单（经批准重新抽取）",
                            code="frozen_inspectors_missing")
-        bulk_insert(
-            DrawTeamMember._meta.db_table, ("draw_id", "entity_id", "inspector_id", "order"),
-            sorted([(pk, entity_of[t.uscc], pks[i], k) for t in result.teams for k, i in enumerate(t.inspectors, 1)]),
-            plain=True,
-        )
+        sizes = np.fromiter(map(len, [t.inspectors for t in teams]), dtype=np.int64, count=n)
+        members = np.array([pks[i] for t in teams for i in t.inspectors], dtype=np.int64)
+        member_entity = np.repeat(entity_ids, sizes)
+        starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        order = (np.arange(len(members), dtype=np.int64) - starts + 1).astype(np.int16)
+        rows = np.lexsort((members, member_entity))  # in index order (draw, entity, inspector)
+        bulk_insert_columns(DrawTeamMember._meta.db_table, [
+            ("draw_id", np.full(len(members), pk, dtype=np.int64)), ("entity_id", member_entity[rows]),
+            ("inspector_id", members[rows]), ("order", order[rows])])
         clock["teams"] = time.perf_counter() - t0
 
 
