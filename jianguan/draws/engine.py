@@ -932,7 +932,7 @@ def assign_teams(
             sigs.append(sig)
             by_sig.setdefault(sig, []).append(j)
         row_of = [0] * len(part)  # the visit's row in its signature's arrays
-        rows_of: dict[_Signature, tuple[U64, U64, Idx]] = {}  # per signature: tickets and ranked prefixes
+        rows_of: dict[_Signature, tuple[U64, U64, list[list[int]]]] = {}  # per signature: tickets, ranked prefixes
         for sig, rows in by_sig.items():
             if sig not in candidates:
                 need = dict(sig)
@@ -948,7 +948,7 @@ def assign_teams(
             hi, lo = hi.reshape(len(rows), -1), lo.reshape(len(rows), -1)
             for r, j in enumerate(rows):
                 row_of[j] = r
-            rows_of[sig] = (hi, lo, cand[_ranked_prefixes(hi, lo, 4 * (min_team + len(sig)))])
+            rows_of[sig] = (hi, lo, cand[_ranked_prefixes(hi, lo, 4 * (min_team + len(sig)))].tolist())
         for j, v in enumerate(part):
             sig = sigs[j]
             fill = max(0, min_team - len(sig))
@@ -957,8 +957,8 @@ def assign_teams(
             if sig in rows_of:
                 hi, lo, prefixes = rows_of[sig]
                 r = row_of[j]
-                team = _staff(prefixes[r].tolist(), len(sig), fill, dept_of, excluded, load, cap)
-                if team is None and prefixes.shape[1] < len(candidates[sig]):  # prefix exhausted: full ranking
+                team = _staff(prefixes[r], len(sig), fill, dept_of, excluded, load, cap)
+                if team is None and len(prefixes[r]) < len(candidates[sig]):  # prefix exhausted: full ranking
                     full = candidates[sig][np.lexsort((lo[r], hi[r]))].tolist()
                     team = _staff(full, len(sig), fill, dept_of, excluded, load, cap)
             if team is None:
