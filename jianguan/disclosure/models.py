@@ -140,6 +140,9 @@ class PublishedResult(models.Model):
     result_label = models.CharField(_("检查结果"), max_length=100)
     is_problem = models.BooleanField(_("发现问题"), default=False)
     is_corrected = models.BooleanField(_("已更正"), default=False)
+    # Set by the objection review (accepted or rejected): the public pages read the line's reviewed objections
+    # only when it is set, instead of testing every line for one. A database default too, for bulk loads.
+    has_reviewed_objection = models.BooleanField(_("有已处理的异议"), default=False, db_default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_rule = ScopeRule(owner="publication__department",

@@ -73,21 +73,29 @@ def published_publications() -> QuerySet[Publication]:
     return Publication.objects.visible_to(None)
 
 
+def _attach_follow_ups(by_line: dict[int, PublicResult], ids: list[int], corrected: list[int],
+                       objected: list[int]) -> None:
+    """The corrections and reviewed objections of the lines flagged as having some (most lines have neither)."""
+    if corrected:
+        for c in ResultCorrection.objects.filter(result_id__in=corrected).order_by("corrected_at", "pk"):
+            by_line[c.result_id].corrections.append(c)
+    if objected:
+        reviewed = Objection.objects.filter(status__in=REVIEWED_OBJECTION_STATUSES)
+        for o in reviewed.filter(publication_id__in=ids, result_id__in=objected).order_by("filed_at", "pk"):
+            by_line[o.result_id].objections.append(o)
+
+
 def _with_lines(publications: list[Publication]) -> list[PublicInspection]:
     """The publications' lines, with their corrections and reviewed objections.
 
-    One query for the lines, each flagged with whether it has a reviewed objection; a line has corrections
-    only if ``is_corrected`` (set by the objection review that records them). The two follow-up queries run
+    One plain query for the lines; a line has corrections only if ``is_corrected`` and reviewed objections
+    only if ``has_reviewed_objection`` (both set by the objection review). The two follow-up queries run
     only when a line needs them (most lines have neither).
     """
     ids = [p.pk for p in publications]
     lines: dict[int, list[PublicResult]] = {pk: [] for pk in ids}
     by_line: dict[int, PublicResult] = {}
-    reviewed = Objection.objects.filter(status__in=REVIEWED_OBJECTION_STATUSES)
-    rows = (PublishedResult.objects.filter(publication_id__in=ids)
-            .annotate(_objected=Exists(reviewed.filter(result_id=OuterRef("pk"),
-                                                       publication_id=OuterRef("publication_id"))))
-            .order_by("publication_id", "position"))
+    rows = PublishedResult.objects.filter(publication_id__in=ids).order_by("publication_id", "position")
     corrected, objected = [], []
     for line in rows:
         entry = PublicResult(line)
@@ -95,14 +103,9 @@ def _with_lines(publications: list[Publication]) -> list[PublicInspection]:
         by_line[line.pk] = entry
         if line.is_corrected:
             corrected.append(line.pk)
-        if line._objected:
+        if line.has_reviewed_objection:
             objected.append(line.pk)
-    if corrected:
-        for c in ResultCorrection.objects.filter(result_id__in=corrected).order_by("corrected_at", "pk"):
-            by_line[c.result_id].corrections.append(c)
-    if objected:
-        for o in reviewed.filter(publication_id__in=ids, result_id__in=objected).order_by("filed_at", "pk"):
-            by_line[o.result_id].objections.append(o)
+    _attach_follow_ups(by_line, ids, corrected, objected)
     return [PublicInspection(p, lines[p.pk]) for p in publications]
 
 

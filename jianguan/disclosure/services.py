@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from jianguan.core import audit
@@ -40,6 +42,7 @@ from jianguan.entities.models import Entity
 from jianguan.inspections import deadlines
 from jianguan.inspections.choices import RecordStatus, TeamRole, VisitStatus
 from jianguan.inspections.models import InspectionRecord, ResultCategory, Visit, VisitTeamMember
+from jianguan.organizations.models import Department
 from jianguan.plans.choices import PlanKind
 from jianguan.plans.models import Task
 from jianguan.workdays.calendar import working_days_after
@@ -119,13 +122,15 @@ def _inspection_type(visit: Visit) -> str:
     return InspectionType.RANDOM
 
 
-def _team(visit: Visit) -> list[dict[str, str]]:
+def _team_rows(members: Sequence[VisitTeamMember]) -> list[dict[str, str]]:
     """Names and certificate numbers as on the notice (never phone numbers), the leader first."""
-    members = (VisitTeamMember.objects.filter(visit=visit).select_related("inspector", "inspector__department")
-               .order_by("pk"))
     ordered = sorted(members, key=lambda m: (m.role != TeamRole.LEADER, m.pk))
     return [{"name": m.inspector.name, "certificate_no": m.inspector.certificate_no,
              "department": m.inspector.department.name, "role": m.get_role_display()} for m in ordered]
+
+
+def _team_members() -> QuerySet[VisitTeamMember]:
+    return VisitTeamMember.objects.select_related("inspector", "inspector__department").order_by("pk")
 
 
 def _readiness_errors(visit: Visit, records: Sequence[InspectionRecord]) -> list[FieldError]:
@@ -150,9 +155,12 @@ def _readiness_errors(visit: Visit, records: Sequence[InspectionRecord]) -> list
     return errors
 
 
+def _record_rows() -> QuerySet[InspectionRecord]:
+    return InspectionRecord.objects.select_related("item", "item__department", "result")
+
+
 def _records(visit: Visit) -> list[InspectionRecord]:
-    return list(InspectionRecord.objects.filter(visit=visit).select_related("item", "item__department", "result")
-                .order_by("item__code"))
+    return list(_record_rows().filter(visit=visit).order_by("item__code"))
 
 
 def _lock_visit(visit: Visit) -> Visit:
@@ -160,43 +168,82 @@ def _lock_visit(visit: Visit) -> Visit:
             .select_related("entity", "task", "task__plan", "task__department", "department").get(pk=visit.pk))
 
 
-def _build(visit: Visit, records: Sequence[InspectionRecord], *, status: str, by: Any, now: dt.datetime,
-           reason: str = "", basis: str = "") -> Publication:
+@dataclass
+class _Terms:
+    """What every publication of one moment and task shares: the time, the results deadline, the objection
+    window's last day per region (all computed once for a whole task)."""
+
+    by: Any
+    now: dt.datetime
+    due_on: dt.date
+    objection_deadlines: dict[str, dt.date] = field(default_factory=dict)
+
+    @property
+    def today(self) -> dt.date:
+        return _local_date(self.now)
+
+    def objection_deadline_on(self, region_code: str) -> dt.date:
+        if region_code not in self.objection_deadlines:
+            self.objection_deadlines[region_code] = objection_deadline(self.today, region_code)
+        return self.objection_deadlines[region_code]
+
+
+def _new_publication(visit: Visit, records: Sequence[InspectionRecord], *, departments: Sequence[Department],
+                     team: list[dict[str, str]], status: str, terms: _Terms, reason: str = "",
+                     basis: str = "") -> tuple[Publication, list[PublishedResult]]:
+    """The publication of a visit and its lines, not yet saved (the lines are linked once it has a key)."""
     task = visit.task
-    departments = [visit.department, *sorted((d for d in visit.departments.all() if d.pk != visit.department_id),
+    authorities = [visit.department, *sorted((d for d in departments if d.pk != visit.department_id),
                                              key=lambda d: d.pk)]
     completed_on = visit.completed_on or max(r.inspected_on for r in records)
-    due_on = results_due_on(task)
     published = status == PublicationStatus.PUBLISHED
-    today = _local_date(now)
-    publication = Publication.objects.create(
-        department=visit.department, entity=visit.entity, visit=visit, task=task, plan=task.plan, draw=visit.draw,
-        plan_title=task.plan.title, task_name=task.name, inspection_type=_inspection_type(visit),
-        authority="、".join(d.name for d in departments)[:300], completed_on=completed_on, team=_team(visit),
+    now, by = terms.now, terms.by
+    publication = Publication(
+        department=visit.department, entity=visit.entity, visit=visit, task=task, plan=task.plan,
+        draw_id=visit.draw_id, plan_title=task.plan.title, task_name=task.name, inspection_type=_inspection_type(visit),
+        authority="、".join(d.name for d in authorities)[:300], completed_on=completed_on, team=team,
         status=status, published_at=now if published else None, published_by=_user(by) if published else None,
-        due_on=due_on, is_on_time=today <= due_on if published else None,
-        objection_deadline_on=objection_deadline(today, visit.department.region_id) if published else None,
+        due_on=terms.due_on, is_on_time=terms.today <= terms.due_on if published else None,
+        objection_deadline_on=terms.objection_deadline_on(visit.department.region_id) if published else None,
         withheld_reason=reason, withheld_basis=basis, withheld_at=None if published else now,
         withheld_by=None if published else _user(by),
     )
-    PublishedResult.objects.bulk_create([
+    lines = [
         PublishedResult(
-            publication=publication, position=n, item=r.item, record=r, item_code=r.item.code, item_name=r.item.name,
+            position=n, item=r.item, record=r, item_code=r.item.code, item_name=r.item.name,
             item_department=r.item.department.name, result_code=r.result.code, result_label=r.result.label,
             is_problem=r.result.is_problem,
         )
         for n, r in enumerate(records, start=1)
-    ])
-    if published:
+    ]
+    return publication, lines
+
+
+def _link_lines(publication: Publication, lines: list[PublishedResult]) -> list[PublishedResult]:
+    for line in lines:
+        line.publication = publication
+    return lines
+
+
+def _build(visit: Visit, records: Sequence[InspectionRecord], *, status: str, by: Any, now: dt.datetime,
+           reason: str = "", basis: str = "") -> tuple[Publication, list[PublishedResult]]:
+    """One visit's publication and its lines, written (the single-visit paths)."""
+    terms = _Terms(by=by, now=now, due_on=results_due_on(visit.task))
+    publication, lines = _new_publication(
+        visit, records, departments=list(visit.departments.all()), team=_team_rows(list(_team_members().filter(visit=visit))),
+        status=status, terms=terms, reason=reason, basis=basis)
+    publication.save(force_insert=True)
+    PublishedResult.objects.bulk_create(_link_lines(publication, lines))
+    if status == PublicationStatus.PUBLISHED:
         pagecache.invalidate([visit.entity.uscc])
-    return publication
+    return publication, lines
 
 
-def _publication_summary(p: Publication) -> dict[str, Any]:
+def _publication_summary(p: Publication, lines: Sequence[PublishedResult]) -> dict[str, Any]:
     return {
         "visit_id": p.visit_id, "entity": p.entity.uscc, "status": p.status, "due_on": p.due_on,
         "is_on_time": p.is_on_time, "objection_deadline_on": p.objection_deadline_on,
-        "results": [[r.item_code, r.result_code] for r in p.results.order_by("position")],
+        "results": [[r.item_code, r.result_code] for r in sorted(lines, key=lambda r: r.position)],
     }
 
 
@@ -208,8 +255,9 @@ def _publish_locked(visit: Visit, *, by: Any, now: dt.datetime) -> Publication:
     errors = _readiness_errors(visit, records)
     if errors:
         raise ValidationFailed(errors[0].message, code="not_reviewed", errors=errors)
-    publication = _build(visit, records, status=PublicationStatus.PUBLISHED, by=by, now=now)
-    audit.record(actor=by, action="publication.published", target=publication, after=_publication_summary(publication))
+    publication, lines = _build(visit, records, status=PublicationStatus.PUBLISHED, by=by, now=now)
+    audit.record(actor=by, action="publication.published", target=publication,
+                 after=_publication_summary(publication, lines))
     return publication
 
 
@@ -228,11 +276,22 @@ def publication_publish(visit: Visit, /, *, by: Any) -> Publication:
         return _publish_locked(locked, by=by, now=timezone.now())
 
 
+def _grouped(rows: Iterable[Any], key: str) -> dict[int, list[Any]]:
+    groups: dict[int, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(getattr(row, key), []).append(row)
+    return groups
+
+
 def publish_task_results(task: Task, /, *, by: Any) -> list[Publication]:
     """Publish every visit of a task that is not yet published or withheld; all or nothing.
 
     A visit whose records the division head has not reviewed stops the whole publication, with one error
     per visit and record, so that nothing unreviewed is ever published.
+
+    Set-based: the visits, their records, teams and departments are read in one query each (whatever the
+    number of visits), the publications and their lines written with two bulk inserts, one audit event
+    per publication appended in one batch, and the affected entities' public pages invalidated once.
     """
     ensure_can(by, ADD, Publication)
     if not Task.objects.visible_to(by).filter(pk=task.pk).exists():
@@ -247,22 +306,34 @@ def publish_task_results(task: Task, /, *, by: Any) -> list[Publication]:
         )
         if not visits:
             raise ValidationFailed.for_field("task", f"任务「{task.name}」没有待公示的检查结果", "nothing_to_publish")
+        # The task's other visits (already published, another department's) are read too and ignored: one
+        # indexed filter on the task instead of a list of thousands of ids.
+        records = _grouped(_record_rows().filter(visit__task_id=task.pk).order_by("visit_id", "item__code"),
+                           "visit_id")
         errors: list[FieldError] = []
-        batch: list[tuple[Visit, list[InspectionRecord]]] = []
         for visit in visits:
-            records = _records(visit)
-            errors += _readiness_errors(visit, records)
-            batch.append((visit, records))
+            errors += _readiness_errors(visit, records.get(visit.pk, []))
         if errors:
             raise ValidationFailed(
                 f"任务「{task.name}」有 {len(errors)} 处检查结果未经审核，全部结果均未公示：{errors[0].message}",
                 code="not_reviewed", errors=errors)
-        now = timezone.now()
-        publications = []
-        for visit, records in batch:
-            p = _build(visit, records, status=PublicationStatus.PUBLISHED, by=by, now=now)
-            audit.record(actor=by, action="publication.published", target=p, after=_publication_summary(p))
-            publications.append(p)
+        teams = _grouped(_team_members().filter(visit__task_id=task.pk), "visit_id")
+        involved = _grouped(Visit.departments.through.objects.filter(visit__task_id=task.pk)
+                            .select_related("department"), "visit_id")
+        terms = _Terms(by=by, now=timezone.now(), due_on=results_due_on(visits[0].task))
+        built = [
+            _new_publication(visit, records[visit.pk],
+                             departments=[link.department for link in involved.get(visit.pk, [])],
+                             team=_team_rows(teams.get(visit.pk, [])), status=PublicationStatus.PUBLISHED,
+                             terms=terms)
+            for visit in visits
+        ]
+        publications = Publication.objects.bulk_create([p for p, _ in built])
+        PublishedResult.objects.bulk_create([line for p, lines in built for line in _link_lines(p, lines)],
+                                            batch_size=1000)
+        pagecache.invalidate(visit.entity.uscc for visit in visits)
+        audit.record_many(actor=by, entries=[
+            audit.Entry("publication.published", p, after=_publication_summary(p, lines)) for p, lines in built])
     return publications
 
 
@@ -296,10 +367,10 @@ def publication_withhold(target: Visit | Publication, /, *, by: Any, reason: str
             errors = _readiness_errors(locked, records)
             if errors:
                 raise ValidationFailed(errors[0].message, code="not_reviewed", errors=errors)
-            publication = _build(locked, records, status=PublicationStatus.WITHHELD, by=by, now=now, reason=reason,
-                                 basis=basis)
+            publication, lines = _build(locked, records, status=PublicationStatus.WITHHELD, by=by, now=now,
+                                        reason=reason, basis=basis)
             audit.record(actor=by, action="publication.withheld", target=publication,
-                         after={**_publication_summary(publication), "reason": reason, "basis": basis})
+                         after={**_publication_summary(publication, lines), "reason": reason, "basis": basis})
             return publication
     ensure_can_edit(target, by, CHANGE)
     with transaction.atomic():
@@ -454,11 +525,14 @@ def objection_review(
             )
             result.result_code, result.result_label = category.code, category.label
             result.is_problem, result.is_corrected = category.is_problem, True
-            result.save(update_fields=["result_code", "result_label", "is_problem", "is_corrected"])
             correction_after = {"old": correction.old_code, "new": correction.new_code, "result_id": result.pk}
             locked.status = ObjectionStatus.ACCEPTED
         else:
             locked.status = ObjectionStatus.REJECTED
+        # Either way the objection and its outcome are now shown beside the line (the public pages read them).
+        result.has_reviewed_objection = True
+        result.save(update_fields=["result_code", "result_label", "is_problem", "is_corrected",
+                                   "has_reviewed_objection"])
         locked.reviewed_at, locked.reviewed_by, locked.review_reason = now, _user(by), reason
         locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_reason", "updated_at"])
         # The outcome (and any correction) is shown beside the result on the entity's page.
