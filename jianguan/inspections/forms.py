@@ -120,3 +120,31 @@ class RecheckForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label="办结说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BatchScheduleForm(forms.Form):
+    """批量排期: the selected (or all unscheduled) visits of a task over working days, or on one day."""
+
+    date_from = forms.DateField(label="检查日期自", widget=DATE)
+    date_to = forms.DateField(label="至（留空为同一天）", required=False, widget=DATE,
+                              help_text="按检查组分配到期间的工作日，排在各组当天已有路线之后")
+    start_time = forms.TimeField(label="开始时间", required=False, widget=TIME, help_text="留空为 09:00")
+
+
+class BatchReceiptForm(forms.Form):
+    """批量登记送达: one receipt (method, time, receiver) for each selected visit."""
+
+    method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
+    delivered_at = forms.DateTimeField(label="送达时间", widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M",
+                                                                                         "%Y-%m-%d %H:%M"])
+    receiver_name = forms.CharField(label="受送达人", max_length=100)
+    note = forms.CharField(label="备注", required=False, max_length=300)
+
+
+class BatchReviewForm(forms.Form):
+    comments = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResultsImportForm(forms.Form):
+    file = forms.FileField(label="检查结果文件（XLSX 或 CSV）")
+    submit = forms.BooleanField(label="导入后将已全部录入的检查提交审核", required=False, initial=True)

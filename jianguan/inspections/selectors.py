@@ -81,6 +81,25 @@ def visit_get(*, user: Any, pk: Any) -> Visit:
                        user, pk=pk)
 
 
+def visits_get_many(*, user: Any, ids: Any, task: Any = None) -> list[Visit]:
+    """Visits by id in the order given (one query), or OutOfScope (404, audited) naming the ones the user
+    may not see (or that are not of ``task``)."""
+    wanted = [int(pk) for pk in ids]
+    qs = Visit.objects.visible_to(user).select_related("entity", "task", "department").filter(pk__in=wanted)
+    if task is not None:
+        qs = qs.filter(task_id=getattr(task, "pk", task))
+    found = {v.pk: v for v in qs}
+    missing = [pk for pk in dict.fromkeys(wanted) if pk not in found]
+    if missing:
+        from jianguan.core import audit
+        from jianguan.core.exceptions import OutOfScope
+
+        audit.record(actor=user, action="access.denied", target_type="inspections.visit",
+                     target_id=",".join(map(str, missing))[:64], after={"reason": "out_of_scope", "ids": missing})
+        raise OutOfScope(f"未找到检查：{'、'.join(map(str, missing[:20]))}")
+    return [found[pk] for pk in wanted]
+
+
 def visit_team(visit: Visit) -> list[Any]:
     return list(visit.team_members.select_related("inspector__department").order_by("-role", "pk"))
 

@@ -1001,3 +1001,17 @@ def disposal_reopen(disposal: Disposal, /, *, by: Any, reason: str) -> Disposal:
         audit.record(actor=by, action="disposal.reopened", target=locked, before={"status": before},
                      after={"status": locked.status, "reason": reason})
     return locked
+
+
+# ---------------------------------------------------------------- batch paths (batch.py: a task's visits at once)
+
+from jianguan.inspections.batch import (  # noqa: E402, F401 - batch.py uses the helpers above
+    ImportOutcome,
+    receipts_record_batch,
+    results_import,
+    results_parse,
+    results_template,
+    spread_over_working_days,
+    visits_review_batch,
+    visits_schedule_batch,
+)

@@ -12,14 +12,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from jianguan.core.exceptions import DomainError
-from jianguan.core.scoping import CHANGE, ensure_can_edit
+from jianguan.core.exceptions import DomainError, ValidationFailed
+from jianguan.core.scoping import ADD, CHANGE, ensure_can_edit, scope_of
 from jianguan.core.views import Col, FormPage, ListPage, ScopedPage, display
 from jianguan.draws.choices import DrawStatus
 from jianguan.draws.models import Draw, JointRound
-from jianguan.inspections import selectors, services
+from jianguan.inspections import selectors, services, workflow
 from jianguan.inspections.choices import VisitStatus
 from jianguan.inspections.forms import (
+    BatchReceiptForm,
+    BatchReviewForm,
+    BatchScheduleForm,
     DisposalForm,
     EvidenceForm,
     ExceptionForm,
@@ -30,6 +33,7 @@ from jianguan.inspections.forms import (
     ReceiptForm,
     RecheckForm,
     RecordForm,
+    ResultsImportForm,
     ReviewForm,
     ScheduleForm,
     VisitFilter,
@@ -43,6 +47,7 @@ AUDIT_LABELS = {
     "visit.notice_exception_recorded": "登记告知时限例外", "visit.submitted": "提交审核", "visit.reviewed": "审核通过",
     "visit.returned": "退回修改", "inspection_record.created": "录入检查结果", "inspection_record.updated": "修改检查结果",
     "inspection_record.evidence_added": "上传证据", "permission.denied": "越权操作被拒绝",
+    "disposal.created": "登记后续处置",
     "access.denied": "越权访问被拒绝",
 }
 
@@ -443,7 +448,7 @@ class TaskInspections(ScopedPage):
         task = selectors.task_get(user=request.user, pk=pk)
         return render(request, "inspections/task_detail.html", self._context(request, task, LawEducationForm()))
 
-    def _context(self, request: HttpRequest, task: Any, form: LawEducationForm) -> dict[str, Any]:
+    def _context(self, request: HttpRequest, task: Any, form: LawEducationForm, **batch: Any) -> dict[str, Any]:
         status = None
         error = ""
         try:
@@ -458,7 +463,7 @@ class TaskInspections(ScopedPage):
             "law": selectors.law_education_status(task), "law_form": form,
             "visits": selectors.visit_list(user=request.user, filters={"task": task.pk}).prefetch_related(
                 "team_members__inspector"),
-            "draws": draws, "rounds": rounds,
+            "draws": draws, "rounds": rounds, **_batch_context(request, task, **batch),
         }
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -476,6 +481,11 @@ class TaskInspections(ScopedPage):
                      "普法宣传已登记")
             else:
                 return render(request, "inspections/task_detail.html", self._context(request, task, form), status=422)
+        elif action in BATCH_ACTIONS:
+            response = _batch_post(request, task, action)
+            if response is not None:
+                return render(request, "inspections/task_detail.html", self._context(
+                    request, task, LawEducationForm(), **response), status=422)
         elif action in ("from-draw", "from-round"):
             model: Any = Draw if action == "from-draw" else JointRound
             source = model.objects.visible_to(request.user).filter(pk=request.POST.get("source") or 0).first()
@@ -485,6 +495,111 @@ class TaskInspections(ScopedPage):
         else:
             raise Http404("未知的操作")
         return redirect("inspections:task", pk=task.pk)
+
+
+def _batch_context(request: HttpRequest, task: Any, **forms: Any) -> dict[str, Any]:
+    """The batch forms of the task page, for the users who may use them."""
+    scope = scope_of(request.user)
+    can_edit = scope.can(CHANGE, Visit)
+    can_review = (not scope.unrestricted and scope.can_label("review", "inspections.inspectionrecord")
+                  and scope.department_id == task.department_id)
+    return {
+        "schedule_form": forms.get("schedule_form") or (BatchScheduleForm(use_required_attribute=False, initial={
+            "date_from": max(task.window_start_on, timezone.localdate())}) if can_edit else None),
+        "receipt_form": forms.get("receipt_form") or (BatchReceiptForm(use_required_attribute=False)
+                                                      if can_edit else None),
+        "review_form": forms.get("review_form") or (BatchReviewForm(use_required_attribute=False)
+                                                    if can_review else None),
+        "can_import": scope.can_label(ADD, "inspections.inspectionrecord"),
+        "can_select": can_edit or can_review,
+    }
+
+
+BATCH_ACTIONS = ("schedule-batch", "receipts-batch", "review-batch")
+
+
+def _chosen(request: HttpRequest, task: Any, default: Any) -> list[Visit]:
+    """The visits ticked on the task page, or ``default`` (a filtered queryset of the task) when none are."""
+    ids = [pk for pk in request.POST.getlist("visits") if str(pk).isdigit()]
+    if ids:
+        return selectors.visits_get_many(user=request.user, ids=ids, task=task)
+    return list(default.select_related("entity", "task", "department"))
+
+
+def _batch_post(request: HttpRequest, task: Any, action: str) -> dict[str, Any] | None:
+    """Run one batch action of the task page; a form with errors is returned to be shown again."""
+    visits = selectors.visit_list(user=request.user, filters={"task": task.pk})
+    if action == "schedule-batch":
+        form: Any = BatchScheduleForm(request.POST, use_required_attribute=False)
+        if not form.is_valid():
+            return {"schedule_form": form}
+        chosen = _chosen(request, task, visits.filter(scheduled_on__isnull=True, status__in=workflow.SCHEDULABLE))
+        data = form.cleaned_data
+
+        def schedule() -> Any:
+            if not chosen:
+                raise ValidationFailed.for_field("visits", "没有未排期的检查：请勾选要排期的检查", "required")
+            end = data.get("date_to") or data["date_from"]
+            pairs = services.spread_over_working_days(chosen, data["date_from"], end) if end != data["date_from"] \
+                else [(v, data["date_from"]) for v in chosen]
+            return services.visits_schedule_batch(pairs, by=request.user, start_time=data.get("start_time"))
+
+        _run(request, schedule, f"已为 {len(chosen)} 户检查排期")
+    elif action == "receipts-batch":
+        form = BatchReceiptForm(request.POST, use_required_attribute=False)
+        if not form.is_valid():
+            return {"receipt_form": form}
+        chosen = _chosen(request, task, visits.filter(status=VisitStatus.SCHEDULED, scheduled_on__isnull=False))
+        _run(request, lambda: services.receipts_record_batch(chosen, by=request.user, data=form.cleaned_data),
+             f"已为 {len(chosen)} 户检查登记送达回证")
+    else:
+        form = BatchReviewForm(request.POST, use_required_attribute=False)
+        form.is_valid()
+        chosen = _chosen(request, task, visits.filter(status=VisitStatus.RECORDED, department_id=task.department_id))
+        _run(request, lambda: services.visits_review_batch(
+            chosen, by=request.user, approve=True, comments=form.cleaned_data.get("comments", "")),
+            f"已审核通过 {len(chosen)} 户检查，检查记录已锁定")
+    return None
+
+
+class TaskResultsImport(ScopedPage):
+    """检查结果批量导入: download the task's pre-filled template, upload it filled; errors row by row."""
+
+    def _context(self, request: HttpRequest, task: Any, form: ResultsImportForm, **extra: Any) -> dict[str, Any]:
+        from jianguan.inspections.batch import ResultsTableSpec
+
+        return {"title": f"检查结果导入：{task.name}", "task": task, "form": form, "spec": ResultsTableSpec(),
+                **extra}
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = selectors.task_get(user=request.user, pk=pk)
+        return render(request, "inspections/results_import.html", self._context(request, task, ResultsImportForm()))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = selectors.task_get(user=request.user, pk=pk)
+        form = ResultsImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, "inspections/results_import.html", self._context(request, task, form), status=422)
+        upload = form.cleaned_data["file"]
+        try:
+            rows = services.results_parse(upload, upload.name or "")
+            outcome = services.results_import(task, rows, by=request.user, submit=form.cleaned_data["submit"])
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            failure = {"message": exc.message, "errors": [e.as_dict() for e in exc.errors]}
+            return render(request, "inspections/results_import.html",
+                          self._context(request, task, form, failure=failure), status=422)
+        return render(request, "inspections/results_import.html",
+                      self._context(request, task, ResultsImportForm(), outcome=outcome))
+
+
+class TaskResultsTemplate(ScopedPage):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        task = selectors.task_get(user=request.user, pk=pk)
+        return FileResponse(services.results_template(task, by=request.user), as_attachment=True,
+                            filename=f"检查结果-{task.pk}.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 class OverdueList(ScopedPage):

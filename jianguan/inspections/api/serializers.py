@@ -204,6 +204,59 @@ class ReviewWriteSerializer(serializers.Serializer[Any]):
     comments = serializers.CharField(required=False, allow_blank=True, help_text="退回时必填")
 
 
+class ScheduleAssignmentSerializer(serializers.Serializer[Any]):
+    visit = serializers.IntegerField(help_text="检查 id")
+    scheduled_on = serializers.DateField(help_text="检查日期，须在任务检查时间之内")
+
+
+class BatchScheduleSerializer(serializers.Serializer[Any]):
+    assignments = ScheduleAssignmentSerializer(many=True, required=False,
+                                               help_text="逐户指定日期；或用 visits + date_from/date_to 自动分配")
+    visits = serializers.ListField(child=serializers.IntegerField(), required=False, min_length=1,
+                                   help_text="检查 id：按检查组分配到 date_from 至 date_to 的工作日")
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False, help_text="留空为 date_from 同一天")
+    start_time = serializers.TimeField(required=False, allow_null=True, help_text="开始时间，默认 09:00")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("assignments")) == bool(attrs.get("visits")):
+            raise serializers.ValidationError("请提供 assignments，或 visits 与 date_from 二者之一")
+        if attrs.get("visits") and not attrs.get("date_from"):
+            raise serializers.ValidationError({"date_from": "按日期范围分配时须填写 date_from"})
+        return attrs
+
+
+class BatchReceiptSerializer(serializers.Serializer[Any]):
+    visits = serializers.ListField(child=serializers.IntegerField(), min_length=1, help_text="检查 id")
+    method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+    delivered_at = serializers.DateTimeField()
+    receiver_name = serializers.CharField(max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class BatchReviewSerializer(serializers.Serializer[Any]):
+    visits = serializers.ListField(child=serializers.IntegerField(), min_length=1, help_text="检查 id")
+    approve = serializers.BooleanField(help_text="true 审核通过（记录锁定）；false 退回修改")
+    comments = serializers.CharField(required=False, allow_blank=True, help_text="退回时必填")
+
+
+class ResultsImportSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text="检查结果表（XLSX 或 CSV，列同模板）")
+    submit = serializers.BooleanField(required=False, default=True, help_text="导入后提交已全部录入的检查")
+
+
+class ImportOutcomeSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="未填写检查结果、未导入的行")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    disposals = serializers.IntegerField()
+    submitted = serializers.ListField(child=serializers.CharField(), help_text="已提交审核的检查编号")
+    message = serializers.CharField()
+
+
 class VisitReviewSerializer(serializers.ModelSerializer[VisitReview]):
     class Meta:
         model = VisitReview

@@ -22,6 +22,9 @@ from jianguan.core.scoping import get_visible
 from jianguan.draws.models import Draw, JointRound
 from jianguan.inspections import selectors, services
 from jianguan.inspections.api.serializers import (
+    BatchReceiptSerializer,
+    BatchReviewSerializer,
+    BatchScheduleSerializer,
     DisposalSerializer,
     DisposalWriteSerializer,
     EvidenceSerializer,
@@ -29,6 +32,7 @@ from jianguan.inspections.api.serializers import (
     ExceptionWriteSerializer,
     FeedbackSerializer,
     FromDrawSerializer,
+    ImportOutcomeSerializer,
     InspectionRecordSerializer,
     InspectionRecordUpdateSerializer,
     InspectionRecordWriteSerializer,
@@ -39,6 +43,7 @@ from jianguan.inspections.api.serializers import (
     ReceiptWriteSerializer,
     RecheckSerializer,
     ResultCategorySerializer,
+    ResultsImportSerializer,
     ReviewWriteSerializer,
     RouteSerializer,
     ScheduleSerializer,
@@ -70,6 +75,8 @@ DISPOSAL_FILTERS = [
     OpenApiParameter("received", OpenApiTypes.BOOL, description="只看移送给本部门的（双告知）"),
 ]
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="行政检查告知书 PDF")
+XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="检查结果模板（XLSX）")
+TASK_PARAM = OpenApiParameter("task", OpenApiTypes.INT, required=True, description="抽查任务 id")
 
 
 def _flag(value: Any) -> bool:
@@ -149,6 +156,62 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         ser.is_valid(raise_exception=True)
         visits = [_visit(request, pk) for pk in ser.validated_data["visits"]]
         return Response(_visit_rows(services.visits_order_route(visits, by=request.user), request))
+
+    @extend_schema(request=BatchScheduleSerializer, responses=VisitSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="schedule-batch")
+    def schedule_batch(self, request: Request) -> Response:
+        """Schedule many visits at once (批量排期), all or nothing: each its own date (``assignments``), or
+        ``visits`` spread over the working days from ``date_from`` to ``date_to``; each visit becomes the
+        last stop of its team's route that day. Errors name every refused visit (检查编号) and the rule."""
+        ser = BatchScheduleSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        if data.get("assignments"):
+            pairs = data["assignments"]
+            visits = selectors.visits_get_many(user=request.user, ids=[a["visit"] for a in pairs])
+            assignments = [(v, a["scheduled_on"]) for v, a in zip(visits, pairs, strict=True)]
+        else:
+            visits = selectors.visits_get_many(user=request.user, ids=data["visits"])
+            assignments = services.spread_over_working_days(visits, data["date_from"],
+                                                            data.get("date_to") or data["date_from"])
+        done = services.visits_schedule_batch(assignments, by=request.user, start_time=data.get("start_time"))
+        return Response(_visit_rows(done, request))
+
+    @extend_schema(request=BatchReceiptSerializer, responses={201: ReceiptSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="receipts-batch")
+    def receipts_batch(self, request: Request) -> Response:
+        """Record one delivery receipt (送达回证) for each of many visits (批量登记送达), all or nothing."""
+        ser = BatchReceiptSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        visits = selectors.visits_get_many(user=request.user, ids=data.pop("visits"))
+        receipts = services.receipts_record_batch(visits, by=request.user, data=data)
+        return Response(ReceiptSerializer(receipts, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": ResultsImportSerializer}, responses=ImportOutcomeSerializer,
+                   parameters=[TASK_PARAM])
+    @action(detail=False, methods=["post"], url_path="results-import", parser_classes=[MultiPartParser, FormParser])
+    def results_import(self, request: Request) -> Response:
+        """Import a task's results from a spreadsheet (检查结果批量导入; the template's columns), all or nothing:
+        422 lists every row's errors (``row``, ``field`` = column, ``code`` = rule). With ``submit`` the visits
+        whose items are all recorded are submitted for review."""
+        task = get_visible(Task.objects.all(), request.user, pk=request.query_params.get("task") or 0)
+        ser = ResultsImportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        upload = ser.validated_data["file"]
+        rows = services.results_parse(upload, upload.name or "")
+        outcome = services.results_import(task, rows, by=request.user, submit=ser.validated_data["submit"])
+        return Response(outcome.as_dict())
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): XLSX},
+                   parameters=[TASK_PARAM])
+    @action(detail=False, methods=["get"], url_path="results-template")
+    def results_template(self, request: Request) -> Any:
+        """The task's results template (XLSX), pre-filled with its open visits × items."""
+        task = get_visible(Task.objects.all(), request.user, pk=request.query_params.get("task") or 0)
+        return FileResponse(services.results_template(task, by=request.user), as_attachment=True,
+                            filename=f"检查结果-{task.pk}.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     @extend_schema(request=None, responses=VisitSerializer)
     @action(detail=True, methods=["post"])
@@ -308,6 +371,18 @@ class InspectionRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         review = services.visit_review(visit, by=request.user, approve=ser.validated_data["approve"],
                                        comments=ser.validated_data.get("comments", ""))
         return Response(VisitReviewSerializer(review).data)
+
+
+    @extend_schema(request=BatchReviewSerializer, responses=VisitReviewSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="review-batch")
+    def review_batch(self, request: Request) -> Response:
+        """The division head approves (locks) or returns many recorded visits at once (批量审核), all or nothing."""
+        ser = BatchReviewSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        visits = selectors.visits_get_many(user=request.user, ids=ser.validated_data["visits"])
+        reviews = services.visits_review_batch(visits, by=request.user, approve=ser.validated_data["approve"],
+                                               comments=ser.validated_data.get("comments", ""))
+        return Response(VisitReviewSerializer(reviews, many=True).data)
 
 
 class ResultCategoryViewSet(viewsets.ReadOnlyModelViewSet[ResultCategory]):
