@@ -17,10 +17,12 @@ services, as the pages and the API do; nothing is written around them:
              place when a lower level freezes: rule (b) of population.py).
 4. merge     汇总取重 of every joint plan (draws.services.joint_merge, a witnessed dice roll).
 5. visits    visits from every draw and joint round (inspections.services.visits_create_from_draw), scheduled
-             on the working days of the last week and their notices' delivery recorded (48-hour rule).
-6. results   one record per item of every visit, from a realistic mix of outcomes (RESULT_MIX), with a
-             rectification order where a problem was found, and the visit submitted.
-7. review    the division head approves each visit (inspections.services.visit_review).
+             department by department on the working days of the last week (visits_schedule_batch, 批量排期)
+             and their notices' delivery recorded (receipts_record_batch; 48-hour rule).
+6. results   each task's results through the task-level import (inspections.batch.results_import, the
+             service behind 检查结果批量导入): one row per item of every visit, from a realistic mix of
+             outcomes (RESULT_MIX), with a rectification order where a problem was found; visits submitted.
+7. review    each department's division head approves its visits (visits_review_batch, 批量审核).
 8. publish   each task's results published at once (disclosure.services.publish_task_results).
 9. stats     the oversight figures through the selectors (deadline and publication status of every task),
              and the burden-reduction figures below, computed from the database with SQL.
@@ -224,11 +226,12 @@ def instrument() -> None:
 
     from jianguan.disclosure import services as disclosure
     from jianguan.draws import services as draws
+    from jianguan.inspections import batch
     from jianguan.inspections import services as inspections
     from jianguan.plans import services as plans
 
     connection.execute_wrappers.append(_count_query)
-    for mod in (plans, draws, inspections, disclosure):
+    for mod in (plans, draws, inspections, batch, disclosure):
         short = mod.__name__.split(".")[1]
         for name, fn in list(vars(mod).items()):
             if name.startswith("_") or not isinstance(fn, types.FunctionType) or fn.__module__ != mod.__name__:
@@ -420,9 +423,18 @@ def _working_days_back(today: dt.date, n: int, not_before: dt.date) -> list[dt.d
     return sorted(out)
 
 
+def _by_department(visits: list[Any]) -> dict[int, list[Any]]:
+    groups: dict[int, list[Any]] = {}
+    for v in visits:
+        groups.setdefault(v.department_id, []).append(v)
+    return groups
+
+
 def stage_visits(world: World, draws_done: list[Any], rounds: list[Any], today: dt.date,
                  window: tuple[dt.date, dt.date]) -> list[Any]:
-    """Visits of every draw outside a joint plan and of every joint round, scheduled and notified (receipt)."""
+    """Visits of every draw outside a joint plan and of every joint round, then, department by department,
+    scheduled over the last working days (批量排期) and their notices' delivery recorded (批量登记送达)."""
+    from jianguan.inspections import batch
     from jianguan.inspections import services as inspections
     from jianguan.inspections.choices import DeliveryMethod
 
@@ -432,48 +444,57 @@ def stage_visits(world: World, draws_done: list[Any], rounds: list[Any], today: 
         staff = world.user(origin.department, "staff")
         visits += inspections.visits_create_from_draw(origin, by=staff)
     days = _working_days_back(today, 5, window[0])
-    for n, visit in enumerate(visits):
-        staff = world.user(visit.department, "staff")
-        visit = inspections.visit_schedule(visit, by=staff, scheduled_on=days[n % len(days)])
-        start = visit.scheduled_start_at
-        assert start is not None
-        inspections.receipt_record(visit, by=staff, data={
-            "method": DeliveryMethod.ON_SITE, "delivered_at": start - dt.timedelta(hours=72),
-            "receiver_name": "企业负责人"})
-        visits[n] = visit
-    return visits
+    done: list[Any] = []
+    for group in _by_department(visits).values():
+        staff = world.user(group[0].department, "staff")
+        scheduled = batch.visits_schedule_batch([(v, days[n % len(days)]) for n, v in enumerate(group)], by=staff)
+        batch.receipts_record_batch(
+            scheduled, by=staff, data={"method": DeliveryMethod.ON_SITE, "receiver_name": "企业负责人"},
+            overrides={v.pk: {"delivered_at": v.scheduled_start_at - dt.timedelta(hours=72)} for v in scheduled})
+        done += scheduled
+    return done
 
 
 def stage_results(world: World, visits: list[Any], today: dt.date, seed: int) -> int:
-    from jianguan.inspections import services as inspections
-    from jianguan.inspections.choices import DisposalKind
+    """Each task's results entered through the task-level import (检查结果批量导入): one row per visit and
+    item from the realistic mix, a rectification order where a problem was found; visits submitted."""
+    from jianguan.inspections import batch
+    from jianguan.inspections.models import Visit
 
     rng = random.Random(seed)
     codes, weights = zip(*RESULT_MIX, strict=True)
+    items: dict[int, list[str]] = {}
+    for visit_id, code in Visit.items.through.objects.filter(visit_id__in=[v.pk for v in visits]).values_list(
+            "visit_id", "inspectionitem__code").order_by("visit_id", "inspectionitem__code"):
+        items.setdefault(visit_id, []).append(code)
+    by_task: dict[tuple[int, int], list[Any]] = {}
+    for v in visits:
+        by_task.setdefault((v.task_id, v.department_id), []).append(v)
     records = 0
-    for visit in visits:
-        staff = world.user(visit.department, "staff")
-        team = list(visit.team_members.order_by("-role", "pk").values_list("inspector_id", flat=True))
-        for item in visit.items.order_by("code"):
-            code = rng.choices(codes, weights)[0]
-            record = inspections.record_save(visit, by=staff, data={
-                "item": item, "result": code, "inspected_on": visit.scheduled_on, "inspectors": team,
-                "findings": "现场检查，证照齐全，台账完整" if code == "no_problem" else "现场检查发现问题，已记录",
-                "late_reason": "当日外出检查，返回后录入"})
-            records += 1
-            if code in FOLLOW_UP:
-                inspections.disposal_create(record, by=staff, data={
-                    "kind": DisposalKind.RECTIFY, "due_on": today + dt.timedelta(days=15),
-                    "description": "责令限期改正，到期复查"})
-        inspections.visit_submit(visit, by=staff)
+    for group in by_task.values():
+        rows: list[dict[str, Any]] = []
+        for visit in group:
+            for item_code in items[visit.pk]:
+                code = rng.choices(codes, weights)[0]
+                row = {"visit_code": visit.verification_code, "item_code": item_code, "result": code,
+                       "inspected_on": visit.scheduled_on,
+                       "findings": "现场检查，证照齐全，台账完整" if code == "no_problem" else "现场检查发现问题，已记录",
+                       "late_reason": "当日外出检查，返回后录入"}
+                if code in FOLLOW_UP:
+                    row.update(disposal_kind="rectify", due_on=today + dt.timedelta(days=15),
+                               disposal_description="责令限期改正，到期复查")
+                rows.append(row)
+        outcome = batch.results_import(group[0].task, rows, by=world.user(group[0].department, "staff"), submit=True)
+        records += outcome.created
     return records
 
 
 def stage_review(world: World, visits: list[Any]) -> None:
-    from jianguan.inspections import services as inspections
+    """The division head of each department approves its visits at once (批量审核)."""
+    from jianguan.inspections import batch
 
-    for visit in visits:
-        inspections.visit_review(visit, by=world.user(visit.department, "head"), approve=True, comments="")
+    for group in _by_department(visits).values():
+        batch.visits_review_batch(group, by=world.user(group[0].department, "head"), approve=True, comments="")
 
 
 def stage_publish(world: World, tasks: list[Any]) -> int:

@@ -9,6 +9,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile, File
@@ -103,23 +104,64 @@ def _ensure_may_create_for(department_id: int, by: Any) -> None:
         raise _deny(by, None, "inspections.visit:add", "只有实施抽取的部门可以生成检查")
 
 
-def _new_code() -> str:
+def _new_codes(n: int) -> list[str]:
+    """n verification codes unused so far and distinct from each other (one query per round of draws)."""
+    codes: list[str] = []
     for _ in range(20):
-        code = new_verification_code()
-        if not Visit.objects.filter(verification_code=code).exists():
-            return code
+        fresh = {new_verification_code() for _ in range(n - len(codes))} - set(codes)
+        taken = set(Visit.objects.filter(verification_code__in=fresh).values_list("verification_code", flat=True))
+        codes += sorted(fresh - taken)
+        if len(codes) >= n:
+            return codes[:n]
     raise Conflict("无法生成唯一的核验码，请重试", code="verification_code_exhausted")  # pragma: no cover
 
 
-def _set_team(visit: Visit, inspector_ids: Sequence[int]) -> None:
-    if len(inspector_ids) < rules.minimum_team_size():
-        raise ValidationFailed.for_field(
-            "team", f"检查对象 {visit.entity.name} 的检查组只有 {len(inspector_ids)} 人，至少需要 2 人", "team_too_small"
-        )
-    VisitTeamMember.objects.bulk_create([
-        VisitTeamMember(visit=visit, inspector_id=pk, role=TeamRole.LEADER if n == 0 else TeamRole.MEMBER)
-        for n, pk in enumerate(inspector_ids)
+@dataclass
+class _NewVisit:
+    """A visit to create in bulk: its entity, task, origin, owning department, items, departments and team."""
+
+    entity: Entity
+    task: Task
+    department_id: int
+    items: list[int]
+    departments: list[int]
+    team: list[int]
+    draw: Draw | None = None
+    joint_round: JointRound | None = None
+
+
+def _create_visits(new: Sequence[_NewVisit], *, by: Any) -> list[int]:
+    """Create the visits with their items, departments and teams in a few bulk inserts (inside the caller's
+    transaction); every team is checked first, so a short team writes nothing."""
+    minimum = rules.minimum_team_size()
+    for n in new:
+        if len(n.team) < minimum:
+            raise ValidationFailed.for_field(
+                "team", f"检查对象 {n.entity.name} 的检查组只有 {len(n.team)} 人，至少需要 {minimum} 人", "team_too_small"
+            )
+    if not new:
+        return []
+    user = _user(by)
+    visits = Visit.objects.bulk_create([
+        Visit(entity=n.entity, task=n.task, draw=n.draw, joint_round=n.joint_round, department_id=n.department_id,
+              verification_code=code, created_by=user)
+        for n, code in zip(new, _new_codes(len(new)), strict=True)
     ])
+    if any(v.pk is None for v in visits):  # a backend that does not return ids from a bulk insert
+        by_code = dict(Visit.objects.filter(verification_code__in=[v.verification_code for v in visits]).values_list(
+            "verification_code", "pk"))
+        for v in visits:
+            v.pk = by_code[v.verification_code]
+    Visit.items.through.objects.bulk_create([
+        Visit.items.through(visit_id=v.pk, inspectionitem_id=i) for v, n in zip(visits, new, strict=True)
+        for i in n.items])
+    Visit.departments.through.objects.bulk_create([
+        Visit.departments.through(visit_id=v.pk, department_id=d) for v, n in zip(visits, new, strict=True)
+        for d in n.departments])
+    VisitTeamMember.objects.bulk_create([
+        VisitTeamMember(visit_id=v.pk, inspector_id=pk, role=TeamRole.LEADER if k == 0 else TeamRole.MEMBER)
+        for v, n in zip(visits, new, strict=True) for k, pk in enumerate(n.team)])
+    return [v.pk for v in visits]
 
 
 def visits_create_from_draw(draw: Draw | JointRound, /, *, by: Any) -> list[Visit]:
@@ -146,22 +188,15 @@ def visits_create_from_draw(draw: Draw | JointRound, /, *, by: Any) -> list[Visi
         "entity_id", "inspector_id"
     ):
         teams.setdefault(entity_id, []).append(inspector_id)
-    created: list[int] = []
     with transaction.atomic():
         Draw.objects.select_for_update().filter(pk=draw.pk).first()  # one creator at a time per draw
         existing = set(Visit.objects.filter(draw=draw).values_list("entity_id", flat=True))
         selections = DrawSelection.objects.filter(draw=draw).select_related("entity").order_by("rank")
-        for selection in selections:
-            if selection.entity_id in existing:
-                continue
-            visit = Visit.objects.create(
-                entity=selection.entity, task=task, draw=draw, department_id=draw.department_id,
-                verification_code=_new_code(), created_by=_user(by),
-            )
-            visit.items.set(items)
-            visit.departments.set([draw.department_id])
-            _set_team(visit, teams.get(selection.entity_id, []))
-            created.append(visit.pk)
+        item_ids = [i.pk for i in items]
+        created = _create_visits([
+            _NewVisit(entity=s.entity, task=task, draw=draw, department_id=draw.department_id, items=item_ids,
+                      departments=[draw.department_id], team=teams.get(s.entity_id, []))
+            for s in selections if s.entity_id not in existing], by=by)
         audit.record(actor=by, action="visit.created_from_draw", target=draw,
                      after={"created": len(created), "visit_ids": created})
     return list(Visit.objects.filter(draw=draw).order_by("pk"))
@@ -174,11 +209,13 @@ def _visits_from_joint_round(joint: JointRound, *, by: Any) -> list[Visit]:
         _publish_check(d)
     task_of = {d.department.code: d.task for d in draws}
     dept_of = {d.department.code: d.department for d in draws}
-    created: list[int] = []
+    new: list[_NewVisit] = []
     with transaction.atomic():
         JointRound.objects.select_for_update().filter(pk=joint.pk).first()
         existing = set(Visit.objects.filter(joint_round=joint).values_list("entity_id", flat=True))
-        merged = JointVisit.objects.filter(joint_round=joint).select_related("entity").order_by("order")
+        merged = list(JointVisit.objects.filter(joint_round=joint).select_related("entity").order_by("order"))
+        item_of = {i.code: i for i in InspectionItem.objects.filter(
+            code__in={c for jv in merged for c in jv.item_codes})}
         for jv in merged:
             if jv.entity_id in existing:
                 continue
@@ -192,20 +229,16 @@ def _visits_from_joint_round(joint: JointRound, *, by: Any) -> list[Visit]:
             # The round's lead department owns the visit when it drew the entity; otherwise the first
             # department that drew it does (its own task, its own review).
             lead = joint.department.code if joint.department.code in codes else codes[0]
-            items = list(InspectionItem.objects.filter(code__in=jv.item_codes))
-            missing = sorted(set(jv.item_codes) - {i.code for i in items})
+            missing = sorted(set(jv.item_codes) - set(item_of))
             if missing:
                 raise ValidationFailed.for_field(
                     "items", f"联合检查的检查事项 {'、'.join(missing)} 不存在", "joint_item_unknown"
                 )
-            visit = Visit.objects.create(
-                entity=jv.entity, task=task_of[lead], joint_round=joint, department=dept_of[lead],
-                verification_code=_new_code(), created_by=_user(by),
-            )
-            visit.items.set(items)
-            visit.departments.set([dept_of[c] for c in codes])
-            _set_team(visit, [int(i) for i in jv.inspector_ids])
-            created.append(visit.pk)
+            new.append(_NewVisit(
+                entity=jv.entity, task=task_of[lead], joint_round=joint, department_id=dept_of[lead].pk,
+                items=sorted({item_of[c].pk for c in jv.item_codes}), departments=[dept_of[c].pk for c in codes],
+                team=[int(i) for i in jv.inspector_ids]))
+        created = _create_visits(new, by=by)
         audit.record(actor=by, action="visit.created_from_joint_round", target=joint,
                      after={"created": len(created), "visit_ids": created})
     return list(Visit.objects.filter(joint_round=joint).order_by("pk"))

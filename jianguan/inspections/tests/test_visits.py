@@ -315,3 +315,21 @@ def test_reviewing_twice_is_refused(recorded: Any, city_admin: Any) -> None:
     services.visit_review(recorded, by=city_admin, approve=True)
     with pytest.raises(IllegalTransition):
         services.visit_review(recorded, by=city_admin, approve=True)
+
+
+def test_creating_the_visits_of_a_draw_costs_the_same_queries_for_more_entities(
+    task: Any, city_dept: Any, inspector_a: Any, inspector_b: Any, city_staff: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (3, 12):
+        entities = [EntityFactory.create(department=city_dept) for _ in range(n)]
+        draw = published_draw_rows(TaskFactory.create(plan=task.plan, department=task.department, items=list(
+            task.items.all())) if counts else task, [(e, [inspector_a, inspector_b]) for e in entities])
+        with CaptureQueriesContext(connection) as ctx:
+            visits = services.visits_create_from_draw(draw, by=city_staff)
+        assert len(visits) == n and all(v.team_members.count() == 2 for v in visits)
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] <= counts[0] + 2  # bulk inserts: the number of entities does not add queries
