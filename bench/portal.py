@@ -113,8 +113,7 @@ def generate(n: int, seed: int) -> None:
     with connection.cursor() as cur:
         if vendor == "postgresql":
             cur.execute(f"TRUNCATE {Entity._meta.db_table} RESTART IDENTITY CASCADE")
-            # The two name-search indexes (disclosure migrations 0002, 0003) are rebuilt once after the load.
-            cur.execute("DROP INDEX IF EXISTS disclosure_entity_name_trgm")
+            # The name-search index (disclosure migrations 0003, 0005) is rebuilt once after the load.
             cur.execute("DROP INDEX IF EXISTS disclosure_entity_name_bigram")
         else:
             for table in (PublishedResult._meta.db_table, Publication._meta.db_table, "entities_entityversion",
@@ -185,8 +184,6 @@ def generate(n: int, seed: int) -> None:
     print(f"publications: {n}, result lines: {3 * n} in {t2 - t1:.1f} s", flush=True)
     if vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("CREATE INDEX IF NOT EXISTS disclosure_entity_name_trgm ON entities_entity "
-                        "USING gin (name gin_trgm_ops)")
             cur.execute("CREATE INDEX IF NOT EXISTS disclosure_entity_name_bigram ON entities_entity "
                         "USING gin (disclosure_bigrams(name))")
             cur.execute("ANALYZE")

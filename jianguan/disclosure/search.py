@@ -4,10 +4,11 @@
 - A code prefix (at least 4 code characters starting with a digit) is a range on the same index
   (``uscc >= p AND uscc <= p || 'ZZZ…'``): the range works under any collation, where ``LIKE 'p%'`` would
   need a pattern-ops index on PostgreSQL. No code character sorts after ``Z``.
-- A name fragment is ``name LIKE '%q%'``; on PostgreSQL the trigram index of migration 0002 serves it
-  (fragments of three characters or more). Chinese names are matched case-sensitively; Latin letters in
-  a name are matched regardless of case (ILIKE on PostgreSQL, LIKE on SQLite). A two-character fragment
-  has no trigram; the bigram index of migration 0003 serves it.
+- A name fragment is ``name LIKE '%q%'``; on PostgreSQL the bigram index of migration 0003 serves it:
+  a name contains the fragment only if it contains all of the fragment's bigrams (``@>``), and the
+  ``ILIKE`` beside it keeps the exact matches (one index for every length ≥ 2; migration 0005 dropped the
+  trigram index). Chinese names are matched case-sensitively; Latin letters in a name are matched
+  regardless of case (ILIKE on PostgreSQL, LIKE on SQLite).
 
 No exact count over a million rows: a search collects at most ``MATCH_CAP`` candidates, sorts them by
 code and pages through them; beyond the cap the page says so and asks for a longer fragment.
@@ -33,7 +34,7 @@ _FULL_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
 
 class CaseInsensitiveLike(Lookup[str]):
-    """``lhs ILIKE rhs`` on PostgreSQL (served by a gin_trgm_ops index), ``LIKE`` elsewhere (SQLite: ASCII-insensitive).
+    """``lhs ILIKE rhs`` on PostgreSQL, ``LIKE`` elsewhere (SQLite: ASCII-insensitive).
 
     Django's ``icontains`` compiles to ``UPPER(name) LIKE UPPER(…)``, which no index on ``name`` serves.
     The right-hand side is a ready LIKE pattern (escaped by the caller).
@@ -50,15 +51,16 @@ class CaseInsensitiveLike(Lookup[str]):
 
 
 class BigramContains(Lookup[str]):
-    """``disclosure_bigrams(lhs) @> ARRAY[lower(rhs)]`` on PostgreSQL: a two-character fragment through the
-    bigram index of migration 0003 (exact: a name contains the fragment iff it contains the bigram)."""
+    """``disclosure_bigrams(lhs) @> disclosure_bigrams(rhs)`` on PostgreSQL, through the bigram index of
+    migration 0003: every bigram of the fragment is in the name (exact for two characters; for longer
+    fragments a superset, which the ILIKE beside it narrows)."""
 
     lookup_name = "jg_bigram"
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"disclosure_bigrams({lhs}) @> ARRAY[lower({rhs})]::text[]", [*lhs_params, *rhs_params]
+        return f"disclosure_bigrams({lhs}) @> disclosure_bigrams({rhs})", [*lhs_params, *rhs_params]
 
 
 def like_escape(text: str) -> str:
@@ -101,7 +103,7 @@ def matching(query: SearchQuery) -> QuerySet[Entity]:
         return qs.filter(uscc__gte=query.text, uscc__lte=upper)
     if query.mode == "name":
         like = CaseInsensitiveLike(F("name"), f"%{like_escape(query.text)}%")
-        if len(query.text) == 2 and connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
             return qs.filter(BigramContains(F("name"), query.text), like)
         return qs.filter(like)
     return qs.none()
@@ -143,7 +145,7 @@ def search_entities(raw: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> S
     qs = matching(query)
     if query.mode == "name":
         # Collect candidates without ORDER BY, so that the planner may stop early (common fragments)
-        # or use the trigram/bigram index (rare ones); then order the bounded set here.
+        # or use the bigram index (rare ones); then order the bounded set here.
         candidates = sorted(qs.order_by().values_list("uscc", "pk")[: MATCH_CAP + 1])
     else:
         candidates = list(qs.order_by("uscc").values_list("uscc", "pk")[: MATCH_CAP + 1])
