@@ -44,3 +44,14 @@ def test_the_name_condition_can_use_the_bigram_index_for_long_fragments(names: d
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(r[0] for r in cur.fetchall())
     assert "disclosure_entity_name_bigram" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram function exists on PostgreSQL only")
+@pytest.mark.parametrize("name", ["", "a", "恒达", "湘潭恒达超市有限公司", "AbC Trading 湘潭", "a\x01b恒\x01", "一\n二 三",
+                                  "😀表情🏪店", "（湘潭）恒达·超市", "\x01", "%_\\'"])
+def test_the_fast_bigram_expression_gives_exactly_the_per_character_bigrams(name: str) -> None:
+    with connection.cursor() as cur:
+        cur.execute("SELECT disclosure_bigrams(%s), disclosure_bigrams_exact(%s)", [name, name])
+        fast, exact = cur.fetchone()
+    expected = [name.lower()[i : i + 2] for i in range(len(name) - 1)]
+    assert fast == exact == expected
