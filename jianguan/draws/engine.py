@@ -15,11 +15,13 @@ the database before the population reaches this module.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final, NamedTuple
@@ -901,6 +903,21 @@ def assign_teams(
     a visit that exhausts it is walked again over its full ranking, so the result is the same.
     """
     check_team_rules(min_team, workload_cap)
+    with gc_paused():
+        return _assign_teams(visits, pool, key=key, algorithm=algorithm, min_team=min_team,
+                             workload_cap=workload_cap, visit_blocks=visit_blocks)
+
+
+def _assign_teams(
+    visits: Sequence[VisitNeed],
+    pool: InspectorPool,
+    *,
+    key: bytes,
+    algorithm: str,
+    min_team: int,
+    workload_cap: int | None,
+    visit_blocks: U8 | None,
+) -> tuple[Team, ...]:
     inspectors = pool.inspectors
     ids = [i.inspector_id for i in inspectors]
     dept_of = [i.department for i in inspectors]
@@ -1169,6 +1186,23 @@ def _check_grades(population: Population, params: DrawParams) -> None:
             raise ParamsInvalid(f"总体中有信用等级 {s.grade} 的主体，但参数没有为该等级设定抽查比例")
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a draw builds its many small tuples.
+
+    Tens of thousands of selections and teams would trigger full collections that walk every object of
+    the process (tens of milliseconds each under Django); the tuples hold only strings and integers, so
+    they form no cycles and nothing is left for the collector to find. Nested use keeps the outer state.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def draw(
     population: Population | Iterable[tuple[str, str]],
     params: DrawParams,
@@ -1176,6 +1210,16 @@ def draw(
     pool: InspectorPool | None = None,
 ) -> DrawResult:
     """The JG-DRAW-1 draw: per grade the n_g smallest tickets, then (if the params say so) the teams."""
+    with gc_paused():
+        return _draw(population, params, seed_material, pool)
+
+
+def _draw(
+    population: Population | Iterable[tuple[str, str]],
+    params: DrawParams,
+    seed_material: SeedMaterial,
+    pool: InspectorPool | None,
+) -> DrawResult:
     pop = population if isinstance(population, Population) else Population.from_rows(population)
     _check_grades(pop, params)
     if seed_material.algorithm != params.algorithm:
