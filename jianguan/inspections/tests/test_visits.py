@@ -323,7 +323,7 @@ def test_creating_the_visits_of_a_draw_costs_the_same_queries_for_more_entities(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    counts = []
+    counts: list[int] = []
     for n in (3, 12):
         entities = [EntityFactory.create(department=city_dept) for _ in range(n)]
         draw = published_draw_rows(TaskFactory.create(plan=task.plan, department=task.department, items=list(
