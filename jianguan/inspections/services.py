@@ -105,12 +105,17 @@ def _ensure_may_create_for(department_id: int, by: Any) -> None:
 
 
 def _new_codes(n: int) -> list[str]:
-    """n verification codes unused so far and distinct from each other (one query per round of draws)."""
+    """n verification codes unused so far and distinct from each other, in the random order drawn (a few
+    queries per batch: existing codes are looked up in chunks)."""
     codes: list[str] = []
     for _ in range(20):
-        fresh = {new_verification_code() for _ in range(n - len(codes))} - set(codes)
-        taken = set(Visit.objects.filter(verification_code__in=fresh).values_list("verification_code", flat=True))
-        codes += sorted(fresh - taken)
+        seen = set(codes)
+        fresh = [c for c in dict.fromkeys(new_verification_code() for _ in range(n - len(codes))) if c not in seen]
+        taken: set[str] = set()
+        for i in range(0, len(fresh), 5000):
+            taken.update(Visit.objects.filter(verification_code__in=fresh[i : i + 5000]).values_list(
+                "verification_code", flat=True))
+        codes += [c for c in fresh if c not in taken]
         if len(codes) >= n:
             return codes[:n]
     raise Conflict("无法生成唯一的核验码，请重试", code="verification_code_exhausted")  # pragma: no cover
