@@ -23,7 +23,6 @@ handed to the engine's ``Population.from_columns`` together with the stored tick
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable
@@ -44,7 +43,6 @@ from jianguan.draws import engine
 from jianguan.draws.choices import ELIGIBLE_CODE, REASON_CODES, ExclusionReason
 from jianguan.draws.models import DrawSelection, EntityYearCounter
 from jianguan.draws.workflow import DONE
-from jianguan.entities.choices import EntityStatus
 from jianguan.entities.models import Entity
 from jianguan.plans.models import OPERATING, Task
 from jianguan.plans.selectors import task_entity_q
@@ -120,9 +118,7 @@ class Candidates:
 
 def _filters_without_status(task: Task) -> Q:
     """The task's filters with every registration status allowed (the status becomes exclusion (d))."""
-    probe = copy.copy(task)
-    probe.entity_statuses = list(EntityStatus.values)
-    return task_entity_q(probe)
+    return task_entity_q(task, with_status=False)
 
 
 def selected_this_year(year: int) -> QuerySet[DrawSelection]:

@@ -333,8 +333,11 @@ def grade_ratio_defaults() -> dict[tuple[str, str], Decimal]:
     return {(r.item_kind, r.grade): r.ratio_pct for r in GradeRatioDefault.objects.all()}
 
 
-def task_entity_q(task: Task) -> Q:
+def task_entity_q(task: Task, *, with_status: bool = True) -> Q:
     """The task's population filters as a Q over ``entities.Entity`` (before the draw's exclusion rules).
+
+    ``with_status=False`` leaves the registration status out (every status matches): the draw reads
+    all statuses and counts the others as an exclusion reason.
 
     - in the directory (``is_active``);
     - region code under one of the task's prefixes (default: the department's whole jurisdiction);
@@ -359,7 +362,8 @@ def task_entity_q(task: Task) -> Q:
     if task.tag_codes:
         through = Entity.tags.through
         q &= Q(pk__in=through.objects.filter(tag__code__in=task.tag_codes).values("entity_id"))
-    q &= Q(status__in=task.entity_statuses or [OPERATING])
+    if with_status:
+        q &= Q(status__in=task.entity_statuses or [OPERATING])
     if task.licence_kinds:
         valid = Q(expires_on__isnull=True) | Q(expires_on__gte=task.window_start_on)
         q &= Q(pk__in=Licence.objects.filter(valid, kind__in=task.licence_kinds).values("entity_id"))
