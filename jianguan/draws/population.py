@@ -58,7 +58,7 @@ DRAW_PARALLEL_SORT_ROWS: Final[int] = int(getattr(settings, "DRAW_PARALLEL_SORT_
 
 # PostgreSQL row, aggregated server-side: uscc (18) grade (1) reason (1) block (16) id (8, big-endian).
 _PG_ROW = np.dtype([("uscc", "S18"), ("grade", "S1"), ("reason", "S1"), ("block", "V16"), ("id", ">i8")])
-_PG_AGG = ("SELECT count(*), string_agg(t.uscc::bytea || t.g::bytea || t.r::bytea || t.draw_block || int8send(t.id), "
+_PG_AGG = ("SELECT count(*), string_agg((t.uscc || t.g || t.r)::bytea || t.draw_block || int8send(t.id), "
            "''::bytea) FROM ({inner}) AS t{where}")
 # SQLite text row: uscc(18) grade(1) reason(1) hex(block)(32); the ids come as a second aggregate.
 _LITE_WIDTH = 52
@@ -199,8 +199,14 @@ def _read_postgresql(qs: QuerySet[Any, Any]) -> dict[str, np.ndarray]:
 
     Not ``COPY … TO STDOUT``: PostgreSQL sends COPY OUT as one message per row and psycopg hands each to
     Python, ~3–7 µs a row, seconds for 10⁶; one bytea per range costs nothing on the client. A large table
-    is read by several connections at once, each a range of blocks (ctid), all under the snapshot this
-    transaction exports, so that together they see one consistent state.
+    is read by several connections at once, all under the snapshot this transaction exports, so that
+    together they see one consistent state. The table is cut into twice as many block (ctid) ranges as
+    connections, which take them from one queue: a connection slowed by other work on the machine takes
+    fewer. The row is built with one text-to-bytea cast of (uscc || grade || reason) rather than one cast
+    per column (~7 % of the server's time).
+
+    The entity id stays in the row (~70 ms of the read at 10⁶): looking the selected ids up by credit code
+    at execution instead cost ~0.3 s for 54k codes on PostgreSQL 15, even from a covering index.
     """
     import psycopg
 
@@ -213,7 +219,7 @@ def _read_postgresql(qs: QuerySet[Any, Any]) -> dict[str, np.ndarray]:
     if connection.in_atomic_block and connection.savepoint_ids:
         workers = 1
     # At most ~64k pages (~1.8 million rows, ~80 MB) per aggregated value: far below PostgreSQL's 1 GB limit.
-    ranges = _tid_ranges(pages, max(workers, -(-pages // 65536))) if workers > 1 or pages > 65536 else [""]
+    ranges = _tid_ranges(pages, max(2 * workers, -(-pages // 65536))) if workers > 1 or pages > 65536 else [""]
     parts: list[np.ndarray | BaseException | None] = [None] * len(ranges)
     if workers <= 1:
         connection.ensure_connection()
