@@ -463,9 +463,14 @@ _INDEX_MAGIC = b"JGDRAWIDX1\0\0"
 
 
 def index_bytes(candidates: Candidates) -> bytes:
+    """The header, the ids (little-endian int64) and the blocks, written into one buffer (one copy each)."""
     n = len(candidates.ids)
-    header = _INDEX_MAGIC + n.to_bytes(4, "little")
-    return b"".join([header, candidates.ids.astype("<i8").tobytes(), candidates.population.blocks.tobytes()])
+    head = len(_INDEX_MAGIC) + 4
+    out = np.empty(head + 24 * n, dtype=np.uint8)
+    out[:head] = np.frombuffer(_INDEX_MAGIC + n.to_bytes(4, "little"), dtype=np.uint8)
+    out[head : head + 8 * n].view("<i8")[:] = candidates.ids
+    out[head + 8 * n :].reshape(n, 16)[:] = candidates.population.blocks
+    return out.tobytes()
 
 
 def parse_snapshot(csv_bytes: bytes) -> tuple[NDArray[np.bytes_], list[str]]:
