@@ -420,6 +420,12 @@ def _as_void(blocks: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(blocks).view("V16").ravel()
 
 
+def _take_codes(usccs: NDArray[np.bytes_], rows: NDArray[np.intp]) -> NDArray[np.bytes_]:
+    """usccs[rows], gathered as 18-byte rows of a 2-D byte array (numpy copies an S18 element at a time)."""
+    raw = np.ascontiguousarray(usccs).view(np.uint8).reshape(len(usccs), 18)
+    return np.take(raw, rows, axis=0).view("S18").ravel()
+
+
 def _grade_list(codes: NDArray[np.uint8]) -> list[str]:
     """The grade of every row (rows sorted by grade) as the list of strings the engine takes."""
     counts = np.bincount(codes, minlength=256)
@@ -441,8 +447,8 @@ def build_candidates(columns: dict[str, np.ndarray]) -> Candidates:
     # Each column made contiguous first: gathering from the strided fields of the PostgreSQL record array
     # goes element by element through numpy's generic copy, four times slower than the copy plus a gather.
     all_usccs = np.ascontiguousarray(columns["uscc"])
-    order = keep[canonical_order(all_usccs[keep], grade_col)]
-    usccs = all_usccs[order]
+    order = keep[canonical_order(_take_codes(all_usccs, keep), grade_col)]
+    usccs = _take_codes(all_usccs, order)
     blocks = np.ascontiguousarray(_as_void(columns["block"]))[order].view(np.uint8).reshape(-1, 16)
     ids = np.ascontiguousarray(columns["id"])[order].astype(np.int64)
     per_grade = np.bincount(grade_col, minlength=256)
