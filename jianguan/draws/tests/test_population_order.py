@@ -30,6 +30,17 @@ def test_canonical_order_equals_a_byte_sort_by_grade_then_code(data: st.DataObje
     assert order.tolist() == expected.tolist()
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("bad_row", [0, 7])  # in the first or the second half of a parallel key build
+def test_a_code_outside_the_charset_falls_back_to_a_plain_byte_sort(parallel: bool, bad_row: int) -> None:
+    codes = [synthetic_uscc(i) for i in range(10)]
+    codes[bad_row] = codes[bad_row][:17] + "I"  # I is not in the uscc charset
+    usccs = np.array(codes, dtype="S18")
+    grades = np.array(list("BABAUDCBAA"), dtype="S1")
+    order = population.canonical_order(usccs, grades, parallel_rows=2 if parallel else 10**9)
+    assert order.tolist() == np.lexsort((usccs, grades.view(np.uint8))).tolist()
+
+
 def test_from_sorted_builds_the_same_population_as_from_columns() -> None:
     rows = sorted((g, synthetic_uscc(i)) for i, g in enumerate("ABCDU" * 40))
     usccs = np.array([u for _, u in rows], dtype="S18")
