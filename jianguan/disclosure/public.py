@@ -8,7 +8,6 @@ data never leaves through here: the legal representative is masked, inspector ph
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -210,7 +209,7 @@ def draw_disclosure(draw: Draw) -> DrawDisclosure | None:
 
 def draw_snapshot_bytes(draw: Draw) -> bytes:
     """The canonical snapshot CSV (stored gzip-compressed by the draws app)."""
-    return gzip.decompress(draw_files.read(draw.snapshot_path))
+    return draw_files.read_snapshot(draw.snapshot_path)
 
 
 def draw_view(draw: Draw) -> RecordView:

@@ -17,9 +17,8 @@ Eligibility [001][003] (docs/apps/draws.md):
 Every candidate row comes out of ONE query with a one-character reason code, so the exclusion counts and
 the frozen population come from the same consistent scan. PostgreSQL returns it as ``string_agg`` of
 fixed-width rows (each entity's stored ``draw_row`` and a reason byte) read into a numpy record array;
-SQLite returns it as one
-``group_concat`` string of fixed-width rows. Rows are then sorted by (grade, uscc) with integer keys and
-handed to the engine's ``Population.from_columns`` together with the stored ticket blocks.
+SQLite returns it as one ``group_concat`` string of fixed-width rows. Rows are then sorted by (grade, uscc) with integer keys and
+handed to the engine's ``Population.from_sorted`` together with the stored ticket blocks.
 """
 
 from __future__ import annotations
@@ -319,14 +318,11 @@ _CODE = np.full(256, 255, dtype=np.uint8)  # uscc character -> its place in the 
 _CODE[np.frombuffer(engine.USCC_CHARSET.encode(), dtype=np.uint8)] = np.arange(31, dtype=np.uint8)
 
 
-def _sort_keys(codes: NDArray[np.uint8], grades: NDArray[np.uint8], hi: NDArray[np.uint64] | None = None,
-               lo: NDArray[np.uint64] | None = None) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-    """Two integer keys whose lexicographic order is the (grade, uscc) byte order (see canonical_order);
-    written into `hi` and `lo` when given (slices of larger arrays, filled by several threads at once)."""
-    n = len(codes)
+def _sort_keys(codes: NDArray[np.uint8], grades: NDArray[np.uint8], hi: NDArray[np.uint64],
+               lo: NDArray[np.uint64]) -> None:
+    """Two integer keys whose lexicographic order is the (grade, uscc) byte order (see canonical_order),
+    written into `hi` and `lo` (slices of larger arrays, filled by several threads at once)."""
     five = np.uint64(5)
-    hi = np.empty(n, dtype=np.uint64) if hi is None else hi
-    lo = np.empty(n, dtype=np.uint64) if lo is None else lo
     hi[:] = grades
     for k in range(11):
         hi <<= five
@@ -335,7 +331,6 @@ def _sort_keys(codes: NDArray[np.uint8], grades: NDArray[np.uint8], hi: NDArray[
     for k in range(12, 18):
         lo <<= five
         lo |= codes[:, k]
-    return hi, lo
 
 
 def _keys(usccs: NDArray[np.bytes_], grades: NDArray[np.uint8], threads: ThreadPoolExecutor | None
